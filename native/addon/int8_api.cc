@@ -1,0 +1,2 @@
+#include <napi.h>
+void RegisterInt8Kernels(Napi::Env, Napi::Object) {}

@@ -1,0 +1,2 @@
+#include <napi.h>
+void RegisterTrainKernels(Napi::Env, Napi::Object) {}
