@@ -1,2 +1,3 @@
 #include <napi.h>
-void RegisterInt8Kernels(Napi::Env, Napi::Object) {}
+static Napi::Object Init(Napi::Env env, Napi::Object exports) { return exports; }
+NODE_API_MODULE(mlforge_int8, Init)
