@@ -1,0 +1,151 @@
+/*
+ * conv2d_s8.c — int8 2-D convolution, per-output-channel requantization
+ * (TFLite reference_integer_ops::ConvPerChannel).
+ *
+ *   acc[oc] = bias[oc] + sum over in-bounds taps (ky, kx, ic) of
+ *             (x[b, iy, ix, ic] + input_offset) * w[oc, ky, kx, ic]
+ *   y = clamp(requantize(acc, M[oc], s[oc]) + output_offset, act_min, act_max)
+ *
+ * with iy = oy*stride_h - pad_h + ky*dilation_h (likewise ix). Taps outside the
+ * image are skipped, which equals padding with the input zero point.
+ *
+ * Paths (all produce the same bytes; integer sums modulo 2^32 do not depend on
+ * the order of terms):
+ *  - packed (MLF_PACKED_MAC, needs scratch): the im2col column of one output
+ *    pixel is built once as int16 (x + offset, 0 for padding) and reused by
+ *    every output channel with two SMLADs per four weights;
+ *  - 1x1 without padding: a plain GEMM over pixels, unrolled by four;
+ *  - general: the direct loop nest.
+ */
+#include "mlforge_kernels.h"
+#include "mlf_dsp.h"
+
+static inline int8_t mlf_conv_finish(int32_t acc, const mlf_conv_params_t *p, const int32_t *bias,
+                                     const int32_t *multiplier, const int32_t *shift, int32_t oc) {
+  if (bias) acc = mlf_wrap_add(acc, bias[oc]);
+  acc = mlf_requantize(acc, multiplier[oc], shift[oc], p->rounding);
+  acc = mlf_wrap_add(acc, p->output_offset);
+  return (int8_t)mlf_clamp32(acc, p->act_min, p->act_max);
+}
+
+/* sum (x[i] + offset) * w[i], i < n, unrolled by four. */
+static inline int32_t mlf_conv_dot(const int8_t *x, const int8_t *w, int32_t n, int32_t offset) {
+  int32_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    acc0 += (x[i + 0] + offset) * w[i + 0];
+    acc1 += (x[i + 1] + offset) * w[i + 1];
+    acc2 += (x[i + 2] + offset) * w[i + 2];
+    acc3 += (x[i + 3] + offset) * w[i + 3];
+  }
+  for (; i < n; ++i) acc0 += (x[i] + offset) * w[i];
+  return mlf_wrap_add(mlf_wrap_add(acc0, acc1), mlf_wrap_add(acc2, acc3));
+}
+
+size_t mlf_conv2d_s8_scratch_size(const mlf_dims4_t *input, const mlf_dims4_t *filter) {
+  return (size_t)filter->h * (size_t)filter->w * (size_t)input->c * sizeof(int16_t);
+}
+
+#if MLF_PACKED_MAC
+static void mlf_conv_packed(const mlf_conv_params_t *p, const int32_t *multiplier, const int32_t *shift,
+                            const mlf_dims4_t *in_d, const int8_t *input, const mlf_dims4_t *f_d,
+                            const int8_t *filter, const int32_t *bias, const mlf_dims4_t *out_d, int8_t *output,
+                            int16_t *col) {
+  const int32_t cin = in_d->c;
+  const int32_t k = f_d->h * f_d->w * cin;
+  int32_t b, oy, ox, oc, ky, kx;
+  for (b = 0; b < out_d->n; ++b) {
+    for (oy = 0; oy < out_d->h; ++oy) {
+      for (ox = 0; ox < out_d->w; ++ox) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_h;
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int8_t *out = output + (((size_t)b * out_d->h + oy) * out_d->w + ox) * out_d->c;
+        /* Gather the column in (ky, kx, ic) order, then permute into the packed
+         * layout in place, four at a time across tap boundaries. */
+        int32_t j = 0;
+        for (ky = 0; ky < f_d->h; ++ky) {
+          const int32_t iy = iy0 + ky * p->dilation_h;
+          for (kx = 0; kx < f_d->w; ++kx) {
+            const int32_t ix = ix0 + kx * p->dilation_w;
+            int32_t ic;
+            if (iy < 0 || iy >= in_d->h || ix < 0 || ix >= in_d->w) {
+              for (ic = 0; ic < cin; ++ic) col[j + ic] = 0;
+            } else {
+              const int8_t *x = input + (((size_t)b * in_d->h + iy) * in_d->w + ix) * cin;
+              for (ic = 0; ic < cin; ++ic) col[j + ic] = (int16_t)(x[ic] + p->input_offset);
+            }
+            j += cin;
+          }
+        }
+        for (j = 0; j + 4 <= k; j += 4) {
+          const int16_t t = col[j + 1];
+          col[j + 1] = col[j + 2];
+          col[j + 2] = t;
+        }
+        for (oc = 0; oc < out_d->c; ++oc) {
+          const int32_t acc = mlf_dot_packed(col, filter + (size_t)oc * k, k, 0);
+          out[oc] = mlf_conv_finish(acc, p, bias, multiplier, shift, oc);
+        }
+      }
+    }
+  }
+}
+#endif
+
+int32_t mlf_conv2d_s8(const mlf_conv_params_t *p, const int32_t *multiplier, const int32_t *shift,
+                      const mlf_dims4_t *in_d, const int8_t *input, const mlf_dims4_t *f_d, const int8_t *filter,
+                      const int32_t *bias, const mlf_dims4_t *out_d, int8_t *output, int16_t *scratch) {
+  const int32_t cin = in_d->c;
+  const int32_t kh = f_d->h, kw = f_d->w;
+  int32_t b, oy, ox, oc, ky, kx;
+#if MLF_PACKED_MAC
+  if (scratch) {
+    mlf_conv_packed(p, multiplier, shift, in_d, input, f_d, filter, bias, out_d, output, scratch);
+    return MLF_OK;
+  }
+#else
+  (void)scratch;
+#endif
+  if (kh == 1 && kw == 1 && p->pad_h == 0 && p->pad_w == 0) {
+    /* 1x1: every tap is in bounds; the weights of oc are one row of Cin. */
+    for (b = 0; b < out_d->n; ++b) {
+      for (oy = 0; oy < out_d->h; ++oy) {
+        for (ox = 0; ox < out_d->w; ++ox) {
+          const int8_t *x =
+              input + (((size_t)b * in_d->h + (size_t)oy * p->stride_h) * in_d->w + (size_t)ox * p->stride_w) * cin;
+          int8_t *out = output + (((size_t)b * out_d->h + oy) * out_d->w + ox) * out_d->c;
+          for (oc = 0; oc < out_d->c; ++oc) {
+            const int32_t acc = mlf_conv_dot(x, filter + (size_t)oc * cin, cin, p->input_offset);
+            out[oc] = mlf_conv_finish(acc, p, bias, multiplier, shift, oc);
+          }
+        }
+      }
+    }
+    return MLF_OK;
+  }
+  for (b = 0; b < out_d->n; ++b) {
+    for (oy = 0; oy < out_d->h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_h;
+      for (ox = 0; ox < out_d->w; ++ox) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_w;
+        int8_t *out = output + (((size_t)b * out_d->h + oy) * out_d->w + ox) * out_d->c;
+        for (oc = 0; oc < out_d->c; ++oc) {
+          int32_t acc = 0;
+          for (ky = 0; ky < kh; ++ky) {
+            const int32_t iy = iy0 + ky * p->dilation_h;
+            if (iy < 0 || iy >= in_d->h) continue;
+            for (kx = 0; kx < kw; ++kx) {
+              const int32_t ix = ix0 + kx * p->dilation_w;
+              if (ix < 0 || ix >= in_d->w) continue;
+              acc = mlf_wrap_add(acc, mlf_conv_dot(input + (((size_t)b * in_d->h + iy) * in_d->w + ix) * cin,
+                                                   filter + (((size_t)oc * kh + ky) * kw + kx) * cin, cin,
+                                                   p->input_offset));
+            }
+          }
+          out[oc] = mlf_conv_finish(acc, p, bias, multiplier, shift, oc);
+        }
+      }
+    }
+  }
+  return MLF_OK;
+}

@@ -1,0 +1,28 @@
+/** The `mlforge` command line: wiring only; every command calls a library function. */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { fail } from './output.js';
+import { registerTrain } from './commands/train.js';
+import { registerPresets } from './commands/presets.js';
+import { registerBench } from './commands/bench.js';
+
+const program = new Command();
+program
+  .name('mlforge')
+  .description('From a task, a dataset and a microcontroller to a deployable int8 model.')
+  .version(VERSION)
+  .option('--debug', 'print stack traces on errors')
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(`mlforge: ${str.replace(/^error: /, '').trim()}\n`) });
+
+registerTrain(program);
+registerPresets(program);
+registerBench(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  fail(e);
+}

@@ -1,0 +1,72 @@
+/**
+ * Mini-batches over a dataset into preallocated buffers, reshuffled each epoch
+ * from a seed, with optional image augmentation (random translation).
+ */
+import { Rng } from '../util/random.js';
+import { sampleSize, type Dataset } from './dataset.js';
+
+export interface Batch {
+  /** Valid for the current iteration only (the buffer is reused). */
+  readonly x: Float32Array;
+  readonly y: Int32Array;
+  readonly n: number;
+}
+
+export interface BatchOptions {
+  readonly batch: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  /** Max random shift in pixels for [H, W, C] samples (0 = off). Out-of-image pixels take `fill`. */
+  readonly shift?: number;
+  readonly fill?: number;
+}
+
+export class Batcher {
+  private readonly xb: Float32Array;
+  private readonly yb: Int32Array;
+  private readonly order: Int32Array;
+  private readonly rng: Rng;
+  private readonly f: number;
+
+  constructor(private readonly d: Dataset, private readonly o: BatchOptions) {
+    this.f = sampleSize(d);
+    this.xb = new Float32Array(o.batch * this.f);
+    this.yb = new Int32Array(o.batch);
+    this.order = Int32Array.from({ length: d.y.length }, (_, i) => i);
+    this.rng = new Rng(o.seed);
+  }
+
+  get batchesPerEpoch(): number { return Math.ceil(this.d.y.length / this.o.batch); }
+
+  *epoch(): Generator<Batch> {
+    if (this.o.shuffle) this.rng.shuffle(this.order);
+    const N = this.d.y.length;
+    const shift = this.o.shift ?? 0;
+    for (let start = 0; start < N; start += this.o.batch) {
+      const n = Math.min(this.o.batch, N - start);
+      for (let i = 0; i < n; i++) {
+        const j = this.order[start + i]!;
+        const src = this.d.x.subarray(j * this.f, (j + 1) * this.f);
+        if (shift > 0 && this.d.shape.length === 3) {
+          this.translate(src, this.xb.subarray(i * this.f, (i + 1) * this.f), this.rng.int(2 * shift + 1) - shift, this.rng.int(2 * shift + 1) - shift);
+        } else this.xb.set(src, i * this.f);
+        this.yb[i] = this.d.y[j]!;
+      }
+      yield { x: this.xb.subarray(0, n * this.f), y: this.yb.subarray(0, n), n };
+    }
+  }
+
+  private translate(src: Float32Array, dst: Float32Array, dy: number, dx: number): void {
+    const [h, w, c] = this.d.shape as [number, number, number];
+    const fill = this.o.fill ?? 0;
+    for (let r = 0; r < h; r++) {
+      const sr = r - dy;
+      for (let q = 0; q < w; q++) {
+        const sq = q - dx;
+        const o = (r * w + q) * c;
+        if (sr < 0 || sr >= h || sq < 0 || sq >= w) dst.fill(fill, o, o + c);
+        else for (let k = 0; k < c; k++) dst[o + k] = src[(sr * w + sq) * c + k]!;
+      }
+    }
+  }
+}
