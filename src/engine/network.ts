@@ -61,6 +61,15 @@ export class Network {
   private kernels: TrainKernels;
   private n = 0;
   private dropoutSeed = 0;
+  /**
+   * Optional per-layer hooks (quantization-aware training): `afterForward` may
+   * rewrite a layer's output in place (fake quantization); `beforeBackward` may
+   * rewrite the gradient arriving at a layer's output (straight-through masks).
+   */
+  hooks: {
+    afterForward?: (layer: number, y: F32, training: boolean) => void;
+    beforeBackward?: (layer: number, dy: F32) => void;
+  } = {};
 
   constructor(model: ResolvedModel, kernels: TrainKernels, maxBatch: number, seed = 0) {
     this.model = model;
@@ -233,6 +242,7 @@ export class Network {
           break;
         case 'flatten': case 'reshape': break;
       }
+      this.hooks.afterForward?.(node.r.index, y, training);
     }
     return this.view(this.nodes[this.nodes.length - 1]!.out, this.outputSize);
   }
@@ -276,6 +286,7 @@ export class Network {
       if (i === lastIdx) dy = dOut;
       else if (!this.written[i]) continue; // no gradient reaches this layer
       else dy = this.view(node.grad, node.size);
+      this.hooks.beforeBackward?.(i, dy);
       const needDx = this.needsGrad(src);
       const x = this.view(this.srcOut(src), inSize);
       const [p0, p1] = [node.params[0], node.params[1]];

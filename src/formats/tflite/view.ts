@@ -17,16 +17,18 @@ import { MlforgeError } from '../../errors.js';
 
 /** What a traced read was; the fuzz test mutates these positions. */
 export type TraceKind = 'uoffset' | 'soffset' | 'vtable' | 'length' | 'scalar';
-export type Tracer = (kind: TraceKind, pos: number, size: number) => void;
+export type Tracer = (kind: TraceKind, pos: number, size: number, what: string) => void;
 
 const HINT = 'the file is damaged or not a .tflite model; re-export it from the converter';
 
 export class FbView {
   readonly size: number;
+  readonly tracing: boolean;
   private readonly dv: DataView;
 
   constructor(readonly bytes: Uint8Array, readonly file: string, private readonly trace?: Tracer) {
     this.size = bytes.length;
+    this.tracing = trace !== undefined;
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -61,13 +63,13 @@ export class FbView {
     return Number(v);
   }
 
-  note(kind: TraceKind, pos: number, size: number): void {
-    this.trace?.(kind, pos, size);
+  note(kind: TraceKind, pos: number, size: number, what: string): void {
+    this.trace?.(kind, pos, size, what);
   }
 
   /** Follows the uoffset stored at `pos`; returns the target position. */
   deref(pos: number, what: string): number {
-    this.note('uoffset', pos, 4);
+    this.note('uoffset', pos, 4, what);
     const off = this.u32(pos, what);
     if (off === 0 || off > 0x7fffffff) this.fail(`${what}: offset ${off} at byte ${pos} is invalid`);
     const target = pos + off;
@@ -78,11 +80,11 @@ export class FbView {
   /** The table at `pos`, with its vtable checked. */
   table(pos: number, what: string): FbTable {
     if (pos % 4 !== 0) this.fail(`${what}: table at byte ${pos} is not 4-byte aligned`);
-    this.note('soffset', pos, 4);
+    this.note('soffset', pos, 4, what);
     const soff = this.i32(pos, `${what} vtable offset`);
     const vt = pos - soff;
     if (vt < 0 || vt % 2 !== 0 || vt + 4 > this.size) this.fail(`${what}: vtable at byte ${vt} (from table at ${pos}) is out of bounds`);
-    this.note('vtable', vt, 4);
+    this.note('vtable', vt, 4, what);
     const vtSize = this.u16(vt, `${what} vtable size`);
     const tableSize = this.u16(vt + 2, `${what} table size`);
     if (vtSize < 4 || vtSize % 2 !== 0) this.fail(`${what}: vtable at byte ${vt} has invalid size ${vtSize}`);
@@ -95,7 +97,7 @@ export class FbView {
   /** A vector's element count and first element position, checked for `elemSize`-byte elements. */
   vector(pos: number, elemSize: number, what: string, max: number): { start: number; length: number } {
     if (pos % 4 !== 0) this.fail(`${what}: vector at byte ${pos} is not 4-byte aligned`);
-    this.note('length', pos, 4);
+    this.note('length', pos, 4, what);
     const length = this.u32(pos, `${what} length`);
     if (length > max) this.fail(`${what}: ${length} elements exceed the limit of ${max}`);
     this.check(pos + 4, length * elemSize, `${what} (${length} × ${elemSize} bytes)`);
@@ -126,7 +128,7 @@ export class FbTable {
   private field(id: number, size: number, name: string): number {
     const s = 4 + 2 * id;
     if (s + 2 > this.vtSize) return -1;
-    this.view.note('vtable', this.vt + s, 2);
+    if (this.view.tracing) this.view.note('vtable', this.vt + s, 2, `${this.what}.${name}`);
     const off = this.view.u16(this.vt + s, `${this.what}.${name} vtable entry`);
     if (off === 0) return -1;
     if (off < 4 || off + size > this.tableSize) {
@@ -142,7 +144,7 @@ export class FbTable {
 
   private scalar(id: number, size: number, name: string): number {
     const p = this.field(id, size, name);
-    if (p >= 0) this.view.note('scalar', p, size);
+    if (p >= 0 && this.view.tracing) this.view.note('scalar', p, size, `${this.what}.${name}`);
     return p;
   }
 
@@ -197,7 +199,7 @@ export class FbTable {
     const { start, length } = this.view.vector(t, 4, `${this.what}.${name}`, max);
     const out = new Array<number>(length);
     for (let i = 0; i < length; i++) out[i] = this.view.i32(start + 4 * i, name);
-    if (length > 0) this.view.note('scalar', start, 4 * Math.min(length, 16));
+    if (length > 0 && this.view.tracing) this.view.note('scalar', start, 4 * length, `${this.what}.${name}`);
     return out;
   }
 

@@ -5,11 +5,13 @@
  * (so flatc's view can be compared without shipping schema.fbs).
  */
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { MlforgeError } from '../../../src/errors.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeTflite } from '../../../src/formats/tflite/encode.js';
 import type { RawModel, RawOp, RawTensor } from '../../../src/formats/tflite/raw.js';
-import { BUILTIN_OPTIONS, ENUMS, OPTIONS_TABLES, TABLES, TensorType, type OptionsTableName } from '../../../src/formats/tflite/schema.js';
+import { BUILTIN_OPTIONS, ENUMS, OPTIONS_TABLES, Op, TABLES, TensorType, type OptionsTableName } from '../../../src/formats/tflite/schema.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const modelsDir = path.resolve(repoRoot, '../shared/models/mlperf-tiny');
@@ -111,3 +113,32 @@ export function generateFbs(): string {
   lines.push('root_type Model;', 'file_identifier "TFL3";', '');
   return lines.join('\n');
 }
+
+/** Runs `fn` and checks it throws MlforgeError with `code` and a message matching `pattern`. */
+export function expectError(fn: () => unknown, code: string, pattern: RegExp): MlforgeError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MlforgeError);
+    const err = e as MlforgeError;
+    expect(err.code, err.message).toBe(code);
+    expect(err.message).toMatch(pattern);
+    return err;
+  }
+  throw new Error(`expected MlforgeError ${code} matching ${pattern}, nothing was thrown`);
+}
+
+
+/** A small valid int8 model: conv (per-channel weights, bias) → output; tests mutate copies. */
+export function smallConvSpec() {
+  const w = tensor('w', [3, 1, 1, 2], TensorType.INT8, { quant: { scale: [0.1, 0.2, 0.3], zeroPoint: [0, 0, 0], axis: 0 } });
+  const b = tensor('b', [3], TensorType.INT32, { quant: { scale: [0.01, 0.02, 0.03], zeroPoint: [0, 0, 0], axis: 0 } });
+  return {
+    tensors: [tensor('x', [1, 4, 4, 2]), w, b, tensor('y', [1, 4, 4, 3])],
+    data: { 1: int8Bytes(6), 2: int32Bytes([1, 2, 3]) } as Record<number, Uint8Array>,
+    ops: [op(Op.CONV_2D, [0, 1, 2], [3], 'Conv2DOptions', { padding: 1, stride_w: 1, stride_h: 1, fused_activation_function: 0 })],
+    inputs: [0],
+    outputs: [3],
+  };
+}
+

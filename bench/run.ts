@@ -1,0 +1,58 @@
+/**
+ * `npm run bench`: MLForge's benchmarks, one JSON document on stdout.
+ * Training engine vs PyTorch (Debian python3-torch, 2 threads) side by side on
+ * the same model shapes and batches, measured in this one run.
+ * Options: --models a,b --batches 32,128 --steps N --quick
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findPreset, resolveModel } from '../src/ir/index.js';
+import { benchTrain } from '../src/train/bench.js';
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : def;
+};
+const models = arg('models', 'ds-cnn,resnet8,mobilenet-v1-0.25,ae-fc').split(',');
+const batches = arg('batches', '32,128').split(',').map(Number);
+const steps = Number(arg('steps', '20'));
+const log = (s: string) => process.stderr.write(s + '\n');
+
+function torchAvailable(): boolean {
+  return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'mlforge-bench-'));
+const haveTorch = torchAvailable();
+if (!haveTorch) log('PyTorch not found for /usr/bin/python3 (apt-get install python3-torch): the PyTorch column is omitted');
+
+const training = [];
+for (const name of models) {
+  const model = findPreset(name)!.build();
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(resolveModel(model).model));
+  for (const batch of batches) {
+    log(`training ${name} batch ${batch} …`);
+    const ours = benchTrain(resolveModel(model), batch, steps);
+    let torch: { trainSamplesPerSec: number; inferSamplesPerSec: number } | undefined;
+    if (haveTorch) {
+      const r = spawnSync('/usr/bin/python3', ['bench/torch_bench.py', file, '--batch', String(batch), '--steps', String(steps)], { encoding: 'utf8' });
+      if (r.status === 0) torch = JSON.parse(r.stdout.trim().split('\n').pop()!);
+      else log(`torch_bench failed for ${name}: ${r.stderr.split('\n').slice(-3).join(' ')}`);
+    }
+    training.push({
+      model: name, batch, params: ours.params, macs: ours.macs,
+      mlforge: { trainSamplesPerSec: ours.trainSamplesPerSec, inferSamplesPerSec: ours.inferSamplesPerSec, kernels: ours.kernels },
+      pytorch: torch && { trainSamplesPerSec: torch.trainSamplesPerSec, inferSamplesPerSec: torch.inferSamplesPerSec },
+      trainRatio: torch && ours.trainSamplesPerSec / torch.trainSamplesPerSec,
+      inferRatio: torch && ours.inferSamplesPerSec / torch.inferSamplesPerSec,
+    });
+    const t = training[training.length - 1]!;
+    log(`  mlforge train ${Math.round(ours.trainSamplesPerSec)}/s infer ${Math.round(ours.inferSamplesPerSec)}/s` +
+      (torch ? ` | pytorch train ${Math.round(torch.trainSamplesPerSec)}/s infer ${Math.round(torch.inferSamplesPerSec)}/s | ratio ${t.trainRatio!.toFixed(2)} / ${t.inferRatio!.toFixed(2)}` : ''));
+  }
+}
+
+process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, training }, null, 2) + '\n');

@@ -1,0 +1,42 @@
+/**
+ * Reference int8 mean (TFLite Micro's integer Mean = reference_ops::QuantizedMeanOrSum
+ * with compute_sum false): sum the raw inputs over the reduced axes, subtract
+ * inputZeroPoint·count, requantize with the folded multiplier, add the output
+ * zero point, clamp to int8. The output keeps the non-reduced axes in order.
+ */
+import { requantize } from '../fixedpoint.js';
+import type { MeanParams } from '../types.js';
+
+export function mean(p: MeanParams, input: Int8Array, output: Int8Array): void {
+  const nd = p.dims.length;
+  const strides = new Array<number>(nd).fill(1);
+  for (let i = nd - 2; i >= 0; i--) strides[i] = strides[i + 1] * p.dims[i + 1];
+  let count = 1;
+  for (let i = 0; i < nd; i++) if (p.reduce[i]) count *= p.dims[i];
+  const outDims = p.dims.filter((_, i) => !p.reduce[i]);
+  const outStrides = new Array<number>(outDims.length).fill(1);
+  for (let i = outDims.length - 2; i >= 0; i--) outStrides[i] = outStrides[i + 1] * outDims[i + 1];
+  const sums = new Int32Array(output.length);
+  const total = input.length;
+  for (let flat = 0; flat < total; flat++) {
+    // Index of this input element, and of the output it reduces into.
+    let rest = flat;
+    let outIndex = 0;
+    let k = 0;
+    for (let i = 0; i < nd; i++) {
+      const idx = Math.floor(rest / strides[i]);
+      rest -= idx * strides[i];
+      if (!p.reduce[i]) outIndex += idx * outStrides[k++];
+    }
+    sums[outIndex] = (sums[outIndex] + input[flat]) | 0;
+  }
+  for (let o = 0; o < output.length; o++) {
+    if (count === 0) {
+      output[o] = 0;
+      continue;
+    }
+    const shifted = Number(BigInt.asIntN(32, BigInt(sums[o]) - BigInt(p.inputZeroPoint) * BigInt(count)));
+    const y = (requantize(shifted, p.multiplier, p.shift, p.rounding) + p.outputZeroPoint) | 0;
+    output[o] = Math.min(Math.max(y, -128), 127);
+  }
+}
