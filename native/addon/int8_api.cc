@@ -41,6 +41,9 @@ namespace emu {
 #undef MLFORGE_EMULATE_DSP
 #undef MLFORGE_NO_DSP
 }  // namespace emu
+#if !MLF_PACKED_MAC
+#error "the emulated-DSP kernels were compiled without their packed-MAC paths"
+#endif
 
 namespace {
 

@@ -14,7 +14,7 @@
  *  - packed (MLF_PACKED_MAC, needs scratch): the im2col column of one output
  *    pixel is built once as int16 (x + offset, 0 for padding) and reused by
  *    every output channel with two SMLADs per four weights;
- *  - 1x1 without padding: a plain GEMM over pixels, unrolled by four;
+ *  - 1x1 without padding (every tap in bounds): a GEMM over pixels, unrolled by four;
  *  - general: the direct loop nest.
  */
 #include "mlforge_kernels.h"
@@ -106,8 +106,9 @@ int32_t mlf_conv2d_s8(const mlf_conv_params_t *p, const int32_t *multiplier, con
 #else
   (void)scratch;
 #endif
-  if (kh == 1 && kw == 1 && p->pad_h == 0 && p->pad_w == 0) {
-    /* 1x1: every tap is in bounds; the weights of oc are one row of Cin. */
+  if (kh == 1 && kw == 1 && p->pad_h == 0 && p->pad_w == 0 && (out_d->h - 1) * p->stride_h < in_d->h &&
+      (out_d->w - 1) * p->stride_w < in_d->w) {
+    /* 1x1 with every tap in bounds; the weights of oc are one row of Cin. */
     for (b = 0; b < out_d->n; ++b) {
       for (oy = 0; oy < out_d->h; ++oy) {
         for (ox = 0; ox < out_d->w; ++ox) {

@@ -33,9 +33,9 @@ void dense_forward(int n, int inF, int outF, const float* x, const float* w, con
 void dense_backward(int n, int inF, int outF, const float* x, const float* w, const float* dy, float* dx, float* dw,
                     float* db);
 
-void batch_norm_train(long rows, int c, float eps, const float* x, const float* gamma, const float* beta, float* y,
-                      float* saveMean, float* saveInvStd, float* runMean, float* runVar, float momentum);
-void batch_norm_infer(long rows, int c, float eps, const float* x, const float* gamma, const float* beta,
+void batch_norm_train(long rows, int c, double eps, const float* x, const float* gamma, const float* beta, float* y,
+                      float* saveMean, float* saveInvStd, float* runMean, float* runVar, double momentum);
+void batch_norm_infer(long rows, int c, double eps, const float* x, const float* gamma, const float* beta,
                       const float* runMean, const float* runVar, float* y);
 void batch_norm_backward(long rows, int c, const float* x, const float* gamma, const float* dy,
                          const float* saveMean, const float* saveInvStd, float* dx, float* dgamma, float* dbeta);
@@ -52,10 +52,10 @@ void max_pool_backward(const PoolShape& s, const float* x, const float* dy, floa
 void global_avg_pool_forward(int n, int hw, int c, const float* x, float* y);
 void global_avg_pool_backward(int n, int hw, int c, const float* dy, float* dx);
 
-void dropout_forward(long len, const float* x, float* y, float* mask, float rate, uint32_t seed);
+void dropout_forward(long len, const float* x, float* y, float* mask, double rate, uint32_t seed);
 void dropout_backward(long len, const float* dy, const float* mask, float* dx);
 
-double softmax_cross_entropy(int n, int k, const float* logits, const int32_t* labels, float smoothing, float* probs,
+double softmax_cross_entropy(int n, int k, const float* logits, const int32_t* labels, double smoothing, float* probs,
                              float* dlogits);
 double mse(long len, const float* pred, const float* target, float* dpred);
 void softmax(int n, int k, const float* x, float* y);

@@ -2,11 +2,11 @@
  * Exact fixed-point arithmetic of TFLite's int8 kernels, in TypeScript: the twin
  * of `native/kernels/fixedpoint.h`. Values are JS numbers holding int32s.
  *
- * int32 × int32 products need 63 bits, more than a double's 53: the Q31
- * high multiply splits one factor into 16-bit limbs (every partial product and
- * sum stays below 2^53, so every step is exact); the single-rounding 64-bit
- * multiply-shift uses BigInt. Where TFLite relies on int32 wrap-around
- * (x * 2^k, adds) we wrap the same way (`<<`, `| 0`).
+ * int32 × int32 products need 63 bits, more than a double's 53, so products
+ * are split into 16-bit limbs: every partial product and partial sum stays
+ * below 2^53 and every step is exact (the tests check against BigInt). Where
+ * TFLite relies on int32 wrap-around (x·2^k, adds) we wrap the same way
+ * (`<<`, `| 0`).
  *
  * Notation: a Qm.n value holds value·2^n in an int32 (m + n = 31). A quantized
  * multiplier (M, s) stands for M·2^(s-31), M in [2^30, 2^31) or 0.
@@ -17,6 +17,7 @@
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
 const TWO_31 = 2147483648;
+const TWO_32 = 4294967296;
 
 /** How requantization rounds: TFLite's default (two roundings) or TFLITE_SINGLE_ROUNDING. */
 export type Rounding = 'double' | 'single';
@@ -74,9 +75,28 @@ export function mulByQuantizedMultiplierDouble(x: number, multiplier: number, sh
  * 64 bits, -31 <= s <= 30. A result outside int32 wraps (TFLite only DCHECKs).
  */
 export function mulByQuantizedMultiplierSingle(x: number, multiplier: number, shift: number): number {
-  const totalShift = BigInt(31 - shift);
-  const r = (BigInt(x) * BigInt(multiplier) + (1n << (totalShift - 1n))) >> totalShift;
-  return Number(BigInt.asIntN(32, r));
+  const totalShift = 31 - shift;
+  // v = x·M + 2^(totalShift-1) = a·2^32 + b exactly, 0 <= b < 2^32, |a| < 2^31,
+  // built from 16-bit limbs: x·M = hi·2^16 + lo, hi = ha·2^16 + hb.
+  const hi = (x >> 16) * multiplier;
+  const lo = (x & 0xffff) * multiplier;
+  const ha = Math.floor(hi / 65536);
+  const t = (hi - ha * 65536) * 65536 + lo;
+  const tc = Math.floor(t / TWO_32);
+  let a = ha + tc;
+  let b = t - tc * TWO_32;
+  if (totalShift - 1 < 32) {
+    b += 2 ** (totalShift - 1);
+    if (b >= TWO_32) {
+      b -= TWO_32;
+      a += 1;
+    }
+  } else {
+    a += 2 ** (totalShift - 33);
+  }
+  // floor(v / 2^totalShift) modulo 2^32.
+  if (totalShift >= 32) return a >> (totalShift - 32);
+  return ((a << (32 - totalShift)) + Math.floor(b / 2 ** totalShift)) | 0;
 }
 
 /** x scaled by the quantized multiplier (multiplier, shift) in the given rounding mode. */

@@ -52,9 +52,9 @@ export class FbView {
   /** int64 as a number; values beyond ±2^53 are rejected (nothing in TFLite needs them). */
   i64(pos: number, what: string): number {
     this.check(pos, 8, what);
-    const v = this.dv.getBigInt64(pos, true);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) this.fail(`${what}: int64 value ${v} is out of range`);
-    return Number(v);
+    const lo = this.dv.getUint32(pos, true), hi = this.dv.getInt32(pos + 4, true);
+    if (hi > 0x1fffff || hi < -0x200000) this.fail(`${what}: int64 value ${this.dv.getBigInt64(pos, true)} is out of range`);
+    return hi * 0x100000000 + lo;
   }
   u64(pos: number, what: string): number {
     this.check(pos, 8, what);

@@ -75,7 +75,8 @@ function compare(j: any, m: RawModel): void {
   });
 }
 
-describe.skipIf(!hasFlatc)('flatc agrees with our decoder (skipped without flatc: install flatbuffers-compiler)', () => {
+const title = hasFlatc ? 'flatc agrees with our decoder' : 'flatc agrees with our decoder — skipped: flatc not installed (apt-get install flatbuffers-compiler)';
+describe.skipIf(!hasFlatc)(title, () => {
   for (const name of MODELS) {
     it(`${name}: original file`, () => {
       const bytes = loadModel(name);

@@ -35,7 +35,8 @@ export function mean(p: MeanParams, input: Int8Array, output: Int8Array): void {
       output[o] = 0;
       continue;
     }
-    const shifted = Number(BigInt.asIntN(32, BigInt(sums[o]) - BigInt(p.inputZeroPoint) * BigInt(count)));
+    // TFLite: int64 sum - zp·count, cast to int32 — i.e. modulo 2^32.
+    const shifted = (sums[o] - Math.imul(p.inputZeroPoint, count)) | 0;
     const y = (requantize(shifted, p.multiplier, p.shift, p.rounding) + p.outputZeroPoint) | 0;
     output[o] = Math.min(Math.max(y, -128), 127);
   }

@@ -1,0 +1,80 @@
+// Element-wise kernels: ReLU/ReLU6, add, dropout, scale, accumulate. Memory
+// bound; split into contiguous halves across threads only when large enough
+// to pay for the fork (the same halves the GEMMs give each thread, so data
+// stays in that core's L2).
+#include "simd.h"
+#include "train.h"
+
+namespace mlf {
+
+using namespace simd;
+
+namespace {
+constexpr double kPerThread = 32768.0;
+
+template <class F>
+void elementwise(long len, F&& body) {
+  parallel_ranges(len, threads_for(static_cast<double>(len), kPerThread), body);
+}
+}  // namespace
+
+void relu_forward(long len, const float* x, float* y, float cap) {
+  elementwise(len, [&](long b, long e) {
+    for (long i = b; i < e; i++) {
+      const float v = x[i] > 0.f ? x[i] : 0.f;
+      y[i] = v < cap ? v : cap;
+    }
+  });
+}
+
+void relu_backward(long len, const float* y, const float* dy, float* dx, float cap) {
+  elementwise(len, [&](long b, long e) {
+    for (long i = b; i < e; i++) dx[i] = (y[i] > 0.f && y[i] < cap) ? dy[i] : 0.f;
+  });
+}
+
+void add_forward(long len, const float* a, const float* b, float* y) {
+  elementwise(len, [&](long s, long e) {
+    for (long i = s; i < e; i++) y[i] = a[i] + b[i];
+  });
+}
+
+void dropout_forward(long len, const float* x, float* y, float* mask, double rate, uint32_t seed) {
+  // keep ⇔ h/2^32 ≥ rate ⇔ h ≥ ceil(rate·2^32) (h an integer)
+  const double r = static_cast<double>(rate);
+  const uint64_t thr = static_cast<uint64_t>(std::ceil(r * 4294967296.0));
+  const float keep = static_cast<float>(1.0 / (1.0 - r));
+  elementwise(len, [&](long b, long e) {
+    for (long i = b; i < e; i++) {
+      uint32_t h = seed + static_cast<uint32_t>(i) * 0x9E3779B9u;
+      h ^= h >> 16;
+      h *= 0x85EBCA6Bu;
+      h ^= h >> 13;
+      h *= 0xC2B2AE35u;
+      h ^= h >> 16;
+      const float m = static_cast<uint64_t>(h) >= thr ? keep : 0.f;
+      mask[i] = m;
+      y[i] = x[i] * m;
+    }
+  });
+}
+
+void dropout_backward(long len, const float* dy, const float* mask, float* dx) {
+  elementwise(len, [&](long b, long e) {
+    for (long i = b; i < e; i++) dx[i] = dy[i] * mask[i];
+  });
+}
+
+void scale(long len, float* x, float a) {
+  elementwise(len, [&](long b, long e) {
+    for (long i = b; i < e; i++) x[i] *= a;
+  });
+}
+
+void accumulate(long len, const float* x, float* y) {
+  elementwise(len, [&](long b, long e) {
+    for (long i = b; i < e; i++) y[i] += x[i];
+  });
+}
+
+}  // namespace mlf

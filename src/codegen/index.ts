@@ -1,0 +1,20 @@
+/**
+ * Code generation: the memory planner (one static arena by lifetime) and the
+ * C99 exporter built on it.
+ *
+ * @example
+ * import { exportC, planMemory } from './codegen/index.js';
+ * planMemory(model).arenaBytes;
+ * exportC(model, 'out/model-c');
+ */
+export { exportC, resolveCModel, type ExportCOptions, type ExportCResult } from './export.js';
+export {
+  planGraph, planMemory, placementOf,
+  type MemoryPlan, type PlanOptions, type PlanStep, type PlanStrategy, type PlannedBuffer, type TensorPlacement,
+} from './planner.js';
+export { planGraphOf, type PlanGraph, type PlanOp, type PlanTensor } from './graph.js';
+export { kernelSourcesFor, kernelsDir, kernelHeaders, packageRoot } from './kernels.js';
+export { exportDefines, librarySources } from './emit/build.js';
+export { testInput, testInputs } from './test-inputs.js';
+export { conv2dScratchBytes, fullyConnectedScratchBytes } from './scratch.js';
+export type { CModel, TestVector } from './emit/types.js';

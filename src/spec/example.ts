@@ -1,0 +1,97 @@
+/**
+ * The commented example spec that `mlforge init` writes. Every field is shown
+ * and explained; a test resolves this text, so it stays valid as the schema moves.
+ */
+
+export const DEFAULT_SPEC_FILE = 'mlforge.yaml';
+export const DEFAULT_SCHEMA_FILE = 'mlforge.schema.json';
+
+export const EXAMPLE_SPEC = `# yaml-language-server: $schema=./${DEFAULT_SCHEMA_FILE}
+# MLForge forge spec. \`mlforge forge ${DEFAULT_SPEC_FILE}\` searches for the best int8
+# model for this task, dataset and board within the budget, and exports it.
+# Flags override the file: --dataset, --board, --budget, --out, --seed.
+# Editor completion: \`mlforge init --schema ${DEFAULT_SCHEMA_FILE}\` writes the JSON
+# Schema named on the first line.
+
+# Run name, used in reports and the default output folder. Default: this file's name.
+name: digits
+
+# What to learn: classification (one label per sample) or anomaly_detection
+# (learn what is normal, then score how unusual a sample is).
+task: classification
+
+# The data: a built-in dataset (mnist, fashion-mnist), a .csv file (numeric
+# feature columns plus a label column) or a folder. Paths are relative to this
+# file. A plain value works too:   dataset: mnist
+dataset:
+  source: mnist
+  # CSV only: the label column, by name or 0-based index
+  # (default: a column named label/class/target, else the last one).
+  # label: label
+  # Fractions held out for validation (model selection) and for the final test.
+  split:
+    val: 0.1
+    test: 0.1
+  # Loader-specific options, passed through unchanged.
+  # options: {}
+
+# The target: a Zephyr board name (\`mlforge boards\` lists them), or a board of
+# your own with the same fields, for example:
+# board:
+#   name: my_board
+#   core: cortex-m4        # cortex-m0plus|m3|m4|m7|m33|m55|m85, xtensa-lx7, riscv32
+#   defaultClockHz: 80MHz
+#   sramBytes: 128KB
+#   flashBytes: 512KB
+#   fpu: sp                # none, sp (single precision) or dp (double)
+#   dsp: true
+#   helium: false
+# (A list under boards: defines several, which board: or --board can then name.)
+board: nrf52840dk/nrf52840
+
+# What a model must fit. Each limit is optional: SRAM and flash default to the
+# board's figures minus a reserve for the RTOS and your application
+# (SRAM 12 KiB + 15%, flash 48 KiB + 10%, each at most half of the board);
+# latency has no default. Sizes: 262144, "256KB", "1MiB" (K = 1024).
+# Times: 50 (milliseconds), "50ms", "0.2s".
+constraints:
+  # sramBytes: 160KB     # peak SRAM: the activation arena plus buffers
+  # flashBytes: 512KB    # weights plus the kernels' code
+  latencyMs: 100ms       # one inference, at the board's default clock
+  # reserve:             # what the defaults above leave to the rest of the firmware
+  #   sramBytes: 32KB
+  #   flashBytes: 128KB
+
+# What "best" means. maximize: accuracy (classification) or auc (anomaly
+# detection), always measured on the int8 model. minimize: costs to trade
+# against it (all costs are on the Pareto front either way). weights rank
+# candidates: score = w * metric - sum of w_cost * cost / limit
+# (defaults: 1 for the metric, 0.1 for each minimised cost).
+objectives:
+  maximize: accuracy
+  minimize: [latency, sram]
+  weights:
+    accuracy: 1
+    latency: 0.2
+    sram: 0.1
+
+# When to stop: wall time ("20m", "1h30m", or seconds) and/or a number of trained
+# candidates, whichever comes first. Default: 30 minutes.
+budget:
+  time: 20m
+  trials: 40
+
+# The search. families: architectures it may propose, from ds-cnn,
+# mobilenet-v2, cnn, cnn1d, mlp (default: all). planner: builtin (a hardware-aware
+# search that needs nothing) or llm (a language model proposes and explains).
+search:
+  families: [cnn, ds-cnn, mobilenet-v2, mlp]
+  planner: builtin
+
+# Random seed for the data split, weight initialisation and the search. Default 0.
+seed: 0
+
+# Output folder (models, C code, projects, report), relative to this file.
+# Default: out/<name>.
+out: out/digits
+`;

@@ -1,0 +1,2 @@
+/** Targets: the board database (and, later, the cost model). */
+export * from './boards.js';
