@@ -531,7 +531,46 @@ Napi::Value Sigmoid(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// fixedpoint(fn, a, b, c, rounding, out): the fixedpoint.h helpers element-wise over
+// Int32Arrays, for tests that pin them to the TypeScript twins over the whole int32 range.
+// fn: 0 srdhm(a, b); 1 rdbpot(a, b); 2 requantize(a, b, c); 3 exp_on_negative_values(a, b);
+//     4 logistic_q4(a); 5 tanh_q4(a); 6 one_over_one_plus_x(a); 7 one_minus_x_over_one_plus_x(a)
+Napi::Value FixedPoint(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int32_t fn = IntArg(info, 0, "fn");
+  auto a = Arg<int32_t>(info, 1, "a");
+  auto b = Arg<int32_t>(info, 2, "b");
+  auto c = Arg<int32_t>(info, 3, "c");
+  const int32_t rounding = IntArg(info, 4, "rounding");
+  auto out = Arg<int32_t>(info, 5, "out");
+  const size_t n = out.length;
+  NeedLen(env, a, n, "a");
+  NeedLen(env, b, n, "b");
+  NeedLen(env, c, n, "c");
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t x = a.data[i], y = b.data[i], z = c.data[i];
+    int32_t r = 0;
+    switch (fn) {
+      case 0: r = mlf_srdhm(x, y); break;
+      case 1: Need(env, y >= 0 && y <= 31, "rdbpot exponent"); r = mlf_rdbpot(x, y); break;
+      case 2:
+        Need(env, z >= -31 && z <= (rounding == MLF_ROUND_SINGLE ? 30 : 31), "requantize shift");
+        r = mlf_requantize(x, y, z, rounding);
+        break;
+      case 3: Need(env, x <= 0 && (y == 4 || y == 5), "exp argument"); r = mlf_exp_on_negative_values(x, y); break;
+      case 4: r = mlf_logistic_q4(x); break;
+      case 5: r = mlf_tanh_q4(x); break;
+      case 6: Need(env, x >= 0, "1/(1+x) argument"); r = mlf_one_over_one_plus_x_for_x_in_0_1(x); break;
+      case 7: Need(env, x >= 0, "(1-x)/(1+x) argument"); r = mlf_one_minus_x_over_one_plus_x_for_x_in_0_1(x); break;
+      default: Need(env, false, "fixedpoint: unknown fn");
+    }
+    out.data[i] = r;
+  }
+  return env.Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("fixedpoint", Napi::Function::New(env, FixedPoint));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
   exports.Set("depthwiseConv2d", Napi::Function::New(env, DepthwiseConv2d));
   exports.Set("fullyConnected", Napi::Function::New(env, FullyConnected));

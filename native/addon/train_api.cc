@@ -267,7 +267,7 @@ void Scale(const Napi::CallbackInfo& info) {
   Args a{info, "scale"};
   long n;
   float* x = a.f32(0, 0, &n);
-  mlf::scale(n, x, static_cast<float>(a.f64(1)));
+  mlf::scale(n, x, a.f64(1));
 }
 void Accumulate(const Napi::CallbackInfo& info) {
   Args a{info, "accumulate"};
@@ -277,9 +277,7 @@ void Accumulate(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Threads(const Napi::CallbackInfo& info) {
-#if defined(_OPENMP)
-  if (info.Length() > 0 && info[0].IsNumber()) omp_set_num_threads(std::max(1, info[0].As<Napi::Number>().Int32Value()));
-#endif
+  if (info.Length() > 0 && info[0].IsNumber()) mlf::set_max_threads(info[0].As<Napi::Number>().Int32Value());
   return Napi::Number::New(info.Env(), mlf::max_threads());
 }
 

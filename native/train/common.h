@@ -2,10 +2,14 @@
 // and per-thread scratch. Not a tensor library: kernels take raw pointers and
 // trust the shapes the executor validated.
 //
-// Threads: OpenMP with static partitions only. Every reduction is split into
-// chunks whose boundaries depend on the problem size alone (never on the thread
-// count or timing) and the chunk partials are combined in order, so results are
-// bit-identical run to run and across thread counts.
+// Threads: a small persistent pool (threads.cc), not OpenMP. Work is cut into
+// items that the calling thread and the workers claim from an atomic counter,
+// so a worker the OS has not scheduled yet never delays a call (an OpenMP
+// barrier would wait for it — 100× slowdowns on a busy machine). Every
+// reduction is split into chunks whose boundaries depend on the problem size
+// alone (never on the thread count or timing) and the chunk partials are
+// combined in order, so results are bit-identical run to run and across
+// thread counts.
 #pragma once
 
 #include <cstddef>
@@ -13,10 +17,7 @@
 #include <cstring>
 #include <cmath>
 #include <algorithm>
-
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
+#include <type_traits>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -28,29 +29,10 @@
 
 namespace mlf {
 
-inline int max_threads() {
-#if defined(_OPENMP)
-  return omp_get_max_threads();
-#else
-  return 1;
-#endif
-}
-
-inline int thread_id() {
-#if defined(_OPENMP)
-  return omp_get_thread_num();
-#else
-  return 0;
-#endif
-}
-
-inline int num_threads_in_team() {
-#if defined(_OPENMP)
-  return omp_get_num_threads();
-#else
-  return 1;
-#endif
-}
+/** Threads a kernel may use (the caller plus pool workers); set with set_max_threads. */
+int max_threads();
+/** Sets the thread budget (1 = run everything on the calling thread); returns the value in force. */
+int set_max_threads(int n);
 
 /** Threads worth using for `work` units (≈ flops or bytes touched); 1 below the threshold. */
 inline int threads_for(double work, double perThread = 65536.0) {
@@ -67,8 +49,27 @@ inline void split_range(long total, int parts, int p, long* begin, long* end) {
 }
 
 /**
- * Runs body(begin, end) over [0, total) split into contiguous ranges, one per
- * thread (static). Use only where each index is independent.
+ * Runs fn(ctx, i) for every i in [0, count), on the calling thread and up to
+ * nthreads-1 pool workers, items claimed dynamically. Returns when all are done.
+ * Nested calls (from inside an item) and calls while another thread holds the
+ * pool run inline.
+ */
+void run_items(long count, int nthreads, void (*fn)(void*, long), void* ctx);
+
+/** Runs body(i) for i in [0, count); each index independent. */
+template <class F>
+inline void parallel_for(long count, int nthreads, F&& body) {
+  if (nthreads <= 1 || count <= 1) {
+    for (long i = 0; i < count; i++) body(i);
+    return;
+  }
+  using B = std::remove_reference_t<F>;
+  run_items(count, nthreads, [](void* c, long i) { (*static_cast<B*>(c))(i); }, const_cast<void*>(static_cast<const void*>(&body)));
+}
+
+/**
+ * Runs body(begin, end) over [0, total) cut into contiguous ranges (a few per
+ * thread, for balance). Use only where each index is independent.
  */
 template <class F>
 inline void parallel_ranges(long total, int nthreads, F&& body) {
@@ -76,24 +77,11 @@ inline void parallel_ranges(long total, int nthreads, F&& body) {
     body(0L, total);
     return;
   }
-#if defined(_OPENMP)
-#pragma omp parallel num_threads(nthreads)
-  {
-    int nt = num_threads_in_team(), t = thread_id();
+  const int parts = static_cast<int>(std::min<long>(total, 4L * nthreads));
+  parallel_for(parts, nthreads, [&](long p) {
     long b, e;
-    split_range(total, nt, t, &b, &e);
+    split_range(total, parts, static_cast<int>(p), &b, &e);
     if (b < e) body(b, e);
-  }
-#else
-  body(0L, total);
-#endif
-}
-
-/** Runs body(i) for i in [0, count) with a static schedule. */
-template <class F>
-inline void parallel_for(long count, int nthreads, F&& body) {
-  parallel_ranges(count, nthreads, [&](long b, long e) {
-    for (long i = b; i < e; i++) body(i);
   });
 }
 

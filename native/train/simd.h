@@ -22,8 +22,8 @@ inline V add(V a, V b) { return _mm512_add_ps(a, b); }
 inline V sub(V a, V b) { return _mm512_sub_ps(a, b); }
 inline V mul(V a, V b) { return _mm512_mul_ps(a, b); }
 inline V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-inline V max(V a, V b) { return _mm512_max_ps(a, b); }
-inline V min(V a, V b) { return _mm512_min_ps(a, b); }
+inline V max(V a, V b) { return _mm512_mask_max_ps(a, 0xFFFF, a, b); }  // not _mm512_max_ps: GCC 12 false -Wmaybe-uninitialized
+inline V min(V a, V b) { return _mm512_mask_min_ps(a, 0xFFFF, a, b); }
 #elif defined(MLF_AVX2)
 constexpr int W = 8;
 using V = __m256;

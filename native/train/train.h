@@ -64,7 +64,7 @@ void adam_step(long len, float* p, const float* g, float* m, float* v, double lr
                double eps, double wd, double t, bool decoupled);
 void sgd_step(long len, float* p, const float* g, float* v, double lr, double momentum, double wd, bool nesterov);
 double sum_squares(long len, const float* x);
-void scale(long len, float* x, float a);
+void scale(long len, float* x, double a);
 void accumulate(long len, const float* x, float* y);
 
 /** Column sums of x (rows × cols) in a fixed chunked order, combined in double. */

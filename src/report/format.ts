@@ -87,12 +87,12 @@ export function fmtLr(lr: number | null | undefined): string {
   return `${Number(m)}e${Number(e)}`;
 }
 
-/** Wall time: 42.3 → "42.3 s", 754 → "12 min 34 s", 4000 → "1 h 06 min". */
+/** Wall time: 42.3 → "42.3 s", 754 → "12 min 34 s", 1800 → "30 min", 4000 → "1 h 07 min". */
 export function fmtDuration(s: number | null | undefined): string {
   if (!ok(s)) return DASH;
   if (s < 60) return `${Number(s.toPrecision(3))} s`;
   const total = Math.round(s);
-  if (total < 3600) return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s`;
+  if (total < 3600) return total % 60 ? `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s` : `${total / 60} min`;
   const h = Math.floor(total / 3600);
   return `${h} h ${String(Math.round((total - h * 3600) / 60)).padStart(2, '0')} min`;
 }

@@ -70,18 +70,20 @@ function overview(s: ForgeSummary): string {
   const statusLine = ['finalist', 'trained', 'pruned', 'infeasible', 'failed']
     .filter((k) => counts.get(k)).map((k) => `${counts.get(k)} ${k}`).join(', ') || 'none';
   const budgetTime = s.budget.seconds !== null
-    ? `${fmtDuration(s.budget.usedSeconds)} of ${fmtDuration(s.budget.seconds)} (${Math.round((100 * s.budget.usedSeconds) / Math.max(1e-9, s.budget.seconds))}%)`
+    ? `${fmtDuration(s.budget.usedSeconds)} / ${fmtDuration(s.budget.seconds)} (${Math.round((100 * s.budget.usedSeconds) / Math.max(1e-9, s.budget.seconds))}%)`
     : `${fmtDuration(s.budget.usedSeconds)} (no time limit)`;
-  const budgetTrials = s.budget.trials !== null ? `${s.trials.length} of ${fmtInt(s.budget.trials)}` : `${s.trials.length} (no trial limit)`;
+  const budgetTrials = s.budget.trials !== null ? `${s.trials.length} / ${fmtInt(s.budget.trials)}` : `${s.trials.length} (no trial limit)`;
   return `<section id="overview"><div class="grid g4">
 <div><h3>Dataset</h3><dl class="kv">
 <dt>name</dt><dd>${esc(s.dataset.name)}</dd>
 <dt>classes</dt><dd>${fmtInt(s.dataset.classes)}</dd>
-<dt>train / val / test</dt><dd>${fmtInt(s.dataset.train)} / ${fmtInt(s.dataset.val)} / ${fmtInt(s.dataset.test)}</dd></dl></div>
+<dt>train/val/test</dt><dd>${fmtInt(s.dataset.train)} / ${fmtInt(s.dataset.val)} / ${fmtInt(s.dataset.test)}</dd></dl></div>
 <div><h3>Board</h3><dl class="kv">
 <dt>board</dt><dd>${esc(s.board.name)}</dd>
-<dt>core</dt><dd>${esc(s.board.core)} @ ${fmtHz(s.board.clockHz)}</dd>
-<dt>SRAM / flash</dt><dd>${fmtBytes(s.board.sramBytes)} / ${fmtBytes(s.board.flashBytes)}</dd></dl></div>
+<dt>core</dt><dd>${esc(s.board.core)}</dd>
+<dt>clock</dt><dd>${fmtHz(s.board.clockHz)}</dd>
+<dt>SRAM</dt><dd>${fmtBytes(s.board.sramBytes)}</dd>
+<dt>flash</dt><dd>${fmtBytes(s.board.flashBytes)}</dd></dl></div>
 <div><h3>Constraints</h3><dl class="kv">
 <dt>SRAM</dt><dd>≤ ${fmtBytes(c.sramBytes)}</dd>
 <dt>flash</dt><dd>≤ ${fmtBytes(c.flashBytes)}</dd>
@@ -119,7 +121,7 @@ function headline(s: ForgeSummary): string {
   const warn = c.fits ? '' : `<div class="alert warn"><b>The chosen model does not fit every constraint.</b>No candidate met all limits; this is the closest point of the front. Check the red figures below before deploying.</div>`;
   return `<section id="chosen"><h2>Chosen model<small>trial #${c.trialId} · ${esc(c.family)}</small></h2>${warn}
 <div class="headline"><div>
-<div class="bigacc">${fmtPct(c.accuracyInt8, 2)}<small>int8 val accuracy</small></div>
+<h3>int8 validation accuracy</h3><div class="bigacc">${fmtPct(c.accuracyInt8, 2)}</div>
 <div class="accline">float <b>${fmtPct(c.accuracyFloat, 2)}</b> · quantization ${fmtPp(c.accuracyInt8 - c.accuracyFloat)}</div>
 <div class="modelid">${esc(c.family)} · ${c.layers.length} layers · ${fmtCount(totalMacs)} MACs${t ? ` · ${fmtCount(t.estimate.params)} params` : ''}${t ? ` · lr ${fmtLr(t.lr)}, ${t.epochs} epochs` : ''}</div>
 </div><div class="meters">
@@ -198,17 +200,18 @@ function trialTable(s: ForgeSummary): string {
   const rows = [...s.trials].sort((a, b) => a.id - b.id).map((t) => {
     const mark = (t.id === chosenId ? '<span class="mark" title="chosen">★</span> ' : '') + (front.has(t.id) ? '<span class="mark" title="on the Pareto front">◆</span>' : '');
     const note = [t.note, ...t.reasons].filter((x): x is string => !!x).map(esc).join('; ');
-    return `<tr${t.id === chosenId ? ' class="chosen"' : ''}>${num(t.id, `#${t.id}`)}<td data-v="${front.has(t.id) ? 0 : 1}">${mark}</td><td>${esc(t.family)}</td>
-<td data-v="${esc(t.status)}"><span class="pill ${esc(t.status)}">${esc(t.status)}</span></td>${num(t.rung, String(t.rung))}${num(t.lr, fmtLr(t.lr))}${num(t.epochs, String(t.epochs))}
+    return `<tr${t.id === chosenId ? ' class="chosen"' : ''}>${num(t.id, `${mark} #${t.id}`)}<td class="nw">${esc(t.family)}</td>
+<td data-v="${esc(t.status)}"><span class="pill ${esc(t.status)}">${esc(t.status)}</span></td>${num(t.lr, fmtLr(t.lr))}${num(t.epochs, String(t.epochs))}
 ${num(t.valAccuracy, fmtPct(t.valAccuracy, 2))}${num(t.int8ValAccuracy, fmtPct(t.int8ValAccuracy, 2))}
 ${num(t.estimate.sramBytes, fmtBytes(t.estimate.sramBytes), t.estimate.sramBytes > lim.sramBytes)}${num(t.estimate.flashBytes, fmtBytes(t.estimate.flashBytes), t.estimate.flashBytes > lim.flashBytes)}
 ${num(t.estimate.latencyMs, fmtMs(t.estimate.latencyMs), lim.latencyMs !== null && t.estimate.latencyMs > lim.latencyMs)}${num(t.estimate.macs, fmtCount(t.estimate.macs))}${num(t.estimate.params, fmtCount(t.estimate.params))}
 <td class="note">${note}</td></tr>`;
   }).join('\n');
-  const body = s.trials.length ? rows : `<tr><td colspan="15" class="muted">No trials were run.</td></tr>`;
+  const body = s.trials.length ? rows : `<tr><td colspan="13" class="muted">No trials were run.</td></tr>`;
   return `<section id="trials"><h2>Trials<small>${s.trials.length} candidates · ◆ Pareto front · ★ chosen · red: over a constraint${s.trials.length ? ' · click a header to sort' : ''}</small></h2>
-<div class="tablewrap tall"><table class="sortable"><thead><tr><th class="n">trial</th><th title="Pareto front">front</th><th>family</th><th>status</th><th class="n">rung</th><th class="n">lr</th><th class="n">epochs</th>
-<th class="n">val acc</th><th class="n">int8 acc</th><th class="n">SRAM ${EST}</th><th class="n">flash ${EST}</th><th class="n">latency ${EST}</th><th class="n">MACs</th><th class="n">params</th><th>note</th></tr></thead>
+<div class="tablewrap"><table class="sortable trials"><thead><tr class="group"><th colspan="5"></th><th colspan="2">val accuracy</th><th colspan="5">cost-model estimate, before training</th><th></th></tr>
+<tr><th class="n">trial</th><th>family</th><th>status</th><th class="n">lr</th><th class="n">epochs</th>
+<th class="n">float</th><th class="n">int8</th><th class="n">SRAM</th><th class="n">flash</th><th class="n">latency</th><th class="n">MACs</th><th class="n">params</th><th>note</th></tr></thead>
 <tbody>${body}</tbody></table></div></section>`;
 }
 
@@ -252,8 +255,23 @@ function accuracy(s: ForgeSummary, c: Chosen): string {
 <div><h3>Float vs int8</h3><div class="accbars">
 <span>float</span><div class="bar float"><i style="width:${w(c.accuracyFloat)}"></i></div><b class="num">${fmtPct(c.accuracyFloat, 2)}</b>
 <span>int8</span><div class="bar"><i style="width:${w(c.accuracyInt8)}"></i></div><b class="num">${fmtPct(c.accuracyInt8, 2)}</b></div>
-<p class="caption">Bars start at ${fmtPct(lo, 0)}. Quantization changes accuracy by <b>${fmtPp(c.accuracyInt8 - c.accuracyFloat)}</b>. int8 accuracy is measured with the same C kernels that ship to the device.</p></div>
+<p class="caption">Bars start at ${fmtPct(lo, 0)}. Quantization changes accuracy by <b>${fmtPp(c.accuracyInt8 - c.accuracyFloat)}</b>. int8 accuracy is measured with the same C kernels that ship to the device.</p>
+${cm && cm.length ? confusedPairs(cm, labels) : ''}</div>
 ${matrix}</div></section>`;
+}
+
+/** The largest off-diagonal cells of the confusion matrix, as a short table. */
+function confusedPairs(cm: readonly (readonly number[])[], labels: readonly string[]): string {
+  const cells: { i: number; j: number; v: number; f: number }[] = [];
+  cm.forEach((row, i) => {
+    const n = row.reduce((a, b) => a + b, 0);
+    row.forEach((v, j) => { if (i !== j && v > 0) cells.push({ i, j, v, f: n > 0 ? v / n : 0 }); });
+  });
+  const top = cells.sort((a, b) => b.v - a.v || a.i - b.i).slice(0, 6);
+  if (!top.length) return '';
+  const name = (k: number): string => esc(labels[k] ?? String(k));
+  return `<h3 style="margin-top:18px">Most confused</h3><div class="tablewrap"><table><thead><tr><th>true</th><th>predicted as</th><th class="n">count</th><th class="n">of class</th></tr></thead><tbody>
+${top.map((c) => `<tr><td>${name(c.i)}</td><td>${name(c.j)}</td><td class="n">${fmtInt(c.v)}</td><td class="n">${fmtPct(c.f, 1)}</td></tr>`).join('')}</tbody></table></div>`;
 }
 
 function curves(s: ForgeSummary): string {
@@ -268,9 +286,9 @@ function curves(s: ForgeSummary): string {
   if (!picks.length) return `<section id="curves"><h2>Training curves</h2><p class="muted">No training curves were recorded.</p></section>`;
   const color = (i: number): string => PALETTE.series[i % PALETTE.series.length]!;
   const name = (t: TrialRow): string => `#${t.id} ${t.family}${t.id === chosenId ? ' (chosen)' : ''}`;
-  const acc = picks.map((t, i) => ({ name: name(t), color: color(i), points: t.curve.map(([e, , a]) => [e, a] as const) }));
-  const loss = picks.map((t, i) => ({ name: name(t), color: color(i), points: t.curve.map(([e, l]) => [e, l] as const) }));
-  const legend = picks.map((t, i) => `<span><svg width="18" height="10" viewBox="0 0 18 10"><line x1="0" y1="5" x2="18" y2="5" stroke="${color(i)}" stroke-width="2.5"/></svg>${esc(name(t))}</span>`).join('');
+  const acc = picks.map((t, i) => ({ name: name(t), color: color(i), bold: t.id === chosenId, points: t.curve.map(([e, , a]) => [e, a] as const) }));
+  const loss = picks.map((t, i) => ({ name: name(t), color: color(i), bold: t.id === chosenId, points: t.curve.map(([e, l]) => [e, l] as const) }));
+  const legend = picks.map((t, i) => `<span><svg width="18" height="10" viewBox="0 0 18 10"><line x1="0" y1="5" x2="18" y2="5" stroke="${color(i)}" stroke-width="${t.id === chosenId ? 3 : 2}"/></svg>${esc(name(t))}</span>`).join('');
   return `<section id="curves"><h2>Training curves<small>finalists${chosenId !== undefined ? ' and the chosen model' : ''}, float training</small></h2>
 <div class="legend">${legend}</div><div class="grid g2">
 <figure style="margin:0"><figcaption class="muted">validation accuracy</figcaption>${lineChart(acc, { xLabel: 'epoch', yLabel: 'val accuracy', yFormat: (v) => `${Number((v * 100).toFixed(1))}%`, yClamp: [0, 1] })}</figure>

@@ -27,7 +27,7 @@ h2 small { font-weight: 400; color: var(--muted); font-size: 12.5px; margin-left
 h3 { font-size: 13px; margin: 0 0 6px; font-weight: 650; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 p.caption, .caption { color: var(--muted); font-size: 12.5px; margin: 8px 0 0; }
 .grid { display: grid; gap: 16px; }
-.g4 { grid-template-columns: repeat(4, minmax(0, 1fr)); }
+.g4 { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1.35fr) minmax(0, 1.15fr); }
 .g3 { grid-template-columns: repeat(3, minmax(0, 1fr)); }
 .g2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 @media (max-width: 900px) { .g4, .g3, .g2 { grid-template-columns: minmax(0, 1fr); } }
@@ -43,7 +43,7 @@ ul.expl li { margin: 1px 0; }
 .est { color: var(--muted); font-size: 11px; font-weight: 500; border-bottom: 1px dotted var(--muted); cursor: help; }
 .headline { display: grid; grid-template-columns: 300px 1fr; gap: 28px; align-items: start; }
 @media (max-width: 900px) { .headline { grid-template-columns: 1fr; } }
-.bigacc { font-size: 40px; font-weight: 700; line-height: 1.05; font-variant-numeric: tabular-nums; color: var(--accent); }
+.bigacc { font-size: 42px; font-weight: 700; line-height: 1.05; font-variant-numeric: tabular-nums; color: var(--accent); }
 .bigacc small { font-size: 14px; font-weight: 600; color: var(--muted); margin-left: 6px; }
 .accline { margin-top: 6px; color: var(--muted); font-variant-numeric: tabular-nums; }
 .accline b { color: var(--ink); }
@@ -67,16 +67,18 @@ ul.expl li { margin: 1px 0; }
 .plots figure { margin: 0; }
 .plots figcaption { font-size: 12.5px; font-weight: 600; margin-bottom: 2px; }
 .tablewrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 4px; }
-.tablewrap.tall { max-height: 620px; overflow-y: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
-th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-thead th { position: sticky; top: 0; background: #f7f8fa; text-align: left; font-weight: 600; color: var(--muted); white-space: nowrap; border-bottom: 1px solid #cbd2d9; z-index: 1; }
+th, td { padding: 4px 7px; border-bottom: 1px solid var(--line); vertical-align: top; }
+thead th { background: #f7f8fa; text-align: left; font-weight: 600; color: var(--muted); white-space: nowrap; border-bottom: 1px solid #cbd2d9; z-index: 1; }
+thead tr.group th { text-align: center; font-weight: 500; font-size: 11.5px; padding: 4px 7px 2px; border-bottom: 0; }
+thead tr.group th:not(:empty) { border-bottom: 1px solid #cbd2d9; }
 tbody tr:nth-child(even) td { background: #fbfcfd; }
 tbody tr:hover td { background: #f0f5f8; }
 tfoot td { font-weight: 650; border-top: 1px solid #cbd2d9; border-bottom: 0; background: #f7f8fa; }
 tr.chosen td { background: #eef6fa !important; font-weight: 600; }
 td.over { color: var(--bad); font-weight: 600; }
-td.note { color: var(--muted); min-width: 220px; max-width: 420px; white-space: normal; }
+td.note { color: var(--muted); min-width: 190px; white-space: normal; }
+td.nw { white-space: nowrap; }
 td.dim { color: #9aa5b1; }
 .pill { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 11.5px; font-weight: 600; }
 .pill.infeasible { background: #eef1f4; color: #7b8794; }
@@ -97,14 +99,14 @@ td.dim { color: #9aa5b1; }
 ol.notes { margin: 0; padding-left: 20px; }
 ol.notes li { margin: 3px 0; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 4px 0 28px; }
-@media print { body { background: #fff; } section { border: 0; padding: 8px 0; } header.top nav, .js th.sort::after { display: none; } .tablewrap.tall { max-height: none; overflow: visible; } }
+@media print { body { background: #fff; } section { border: 0; padding: 8px 0; } header.top nav, .js th.sort::after { display: none; } }
 `;
 
 /** Click a header of a `table.sortable` to sort by the cells' `data-v` (numeric when both parse); empty values stay last. */
 export const SORT_JS = `
 document.documentElement.classList.add('js');
 document.querySelectorAll('table.sortable').forEach(function (t) {
-  var ths = t.tHead.rows[0].cells;
+  var ths = t.tHead.rows[t.tHead.rows.length - 1].cells;
   Array.prototype.forEach.call(ths, function (th, i) {
     th.classList.add('sort');
     th.addEventListener('click', function () {

@@ -23,7 +23,7 @@ export const PALETTE = {
   failed: '#c2410c',
   limit: '#c53030',
   good: '#1f6f8b',
-  series: ['#1f6f8b', '#e07a10', '#7b4fa0', '#2f855a', '#b83280', '#8a6d1e', '#3b5bdb', '#c53030'],
+  series: ['#1f6f8b', '#e07a10', '#7b4fa0', '#c53030', '#2f855a', '#b83280', '#8a6d1e', '#3b5bdb'],
 } as const;
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
@@ -146,7 +146,7 @@ export function scatter(points: readonly ScatterPoint[], o: ScatterOptions): str
   const H = o.height ?? 300;
   const untrained = points.filter((p) => p.y === null);
   const strip = untrained.length > 0 ? 16 : 0;
-  const m = { l: 50, r: 14, t: 14, b: 40 };
+  const m = { l: 58, r: 14, t: 20, b: 40 };
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b - (strip ? strip + 4 : 0);
   const xs = points.map((p) => p.x).concat(o.limit ? [o.limit.x] : []);
@@ -178,7 +178,7 @@ export function scatter(points: readonly ScatterPoint[], o: ScatterOptions): str
   if (strip) {
     const sy0 = m.t + ph + 4;
     out.push(`<rect x="${m.l}" y="${r1(sy0)}" width="${pw}" height="${strip}" fill="#f5f7fa"/>`);
-    out.push(text(m.l - 6, sy0 + strip / 2 + 3.5, 'untrained', `text-anchor="end" font-size="9.5" fill="${PALETTE.muted}"`));
+    out.push(text(m.l - 6, sy0 + strip / 2 + 3, 'untrained', `text-anchor="end" font-size="9" fill="${PALETTE.muted}"`));
   }
   out.push(`<line x1="${m.l}" x2="${m.l + pw}" y1="${r1(base)}" y2="${r1(base)}" stroke="${PALETTE.axis}"/>`);
   out.push(`<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${r1(base)}" stroke="${PALETTE.axis}"/>`);
@@ -188,8 +188,12 @@ export function scatter(points: readonly ScatterPoint[], o: ScatterOptions): str
   if (o.limit && Number.isFinite(o.limit.x)) {
     const lx = X(o.limit.x);
     out.push(`<line x1="${r1(lx)}" x2="${r1(lx)}" y1="${m.t}" y2="${r1(base)}" stroke="${PALETTE.limit}" stroke-width="1.5" stroke-dasharray="5 3"/>`);
-    const right = lx + 4 + textWidth(o.limit.label, 10) < m.l + pw;
-    out.push(text(right ? lx + 4 : lx - 4, m.t + 11, o.limit.label, `text-anchor="${right ? 'start' : 'end'}" font-size="10" font-weight="600" fill="${PALETTE.limit}"`));
+    // the label sits above the plot area, so it never hides a point
+    const right = lx + textWidth(o.limit.label, 10) / 2 < W - 2;
+    const left = lx - textWidth(o.limit.label, 10) / 2 > 2;
+    const anchor = right && left ? 'middle' : right ? 'start' : 'end';
+    out.push(`<line x1="${r1(lx)}" x2="${r1(lx)}" y1="${m.t - 4}" y2="${m.t}" stroke="${PALETTE.limit}" stroke-width="1.5"/>`);
+    out.push(text(lx, m.t - 7, o.limit.label, `text-anchor="${anchor}" font-size="10" font-weight="600" fill="${PALETTE.limit}"`));
   }
 
   const sy0 = m.t + ph + 4;
@@ -224,8 +228,9 @@ export function scatter(points: readonly ScatterPoint[], o: ScatterOptions): str
     const cx = X(p.x);
     const cy = p.y === null ? sy0 + strip / 2 : Y(p.y);
     out.push(`<circle cx="${r1(cx)}" cy="${r1(cy)}" r="8.5" fill="none" stroke="${PALETTE.chosen}" stroke-width="1.6">${tip(p)}</circle>`);
-    const left = cx + 12 + 40 > m.l + pw;
-    out.push(text(left ? cx - 12 : cx + 12, cy - 8, 'chosen', `text-anchor="${left ? 'end' : 'start'}" font-size="10" font-weight="700"`));
+    // left of the ring at its own height: the 2-D front leaves that space empty
+    const left = cx - 11 - 36 > m.l;
+    out.push(text(left ? cx - 11 : cx + 11, cy + 3.5, 'chosen', `text-anchor="${left ? 'end' : 'start'}" font-size="10" font-weight="700"`));
   }
   out.push('</svg>');
   return out.join('');
@@ -240,6 +245,8 @@ export interface LineSeries {
   /** [x, y] pairs; points with a null y are skipped (the line breaks there). */
   readonly points: readonly (readonly [number, number | null])[];
   readonly dashed?: boolean;
+  /** Drawn thicker, on top (e.g. the chosen model). */
+  readonly bold?: boolean;
 }
 
 export interface LineChartOptions {
@@ -283,7 +290,7 @@ export function lineChart(series: readonly LineSeries[], o: LineChartOptions): s
   out.push(`<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${m.t + ph}" stroke="${PALETTE.axis}"/>`);
   out.push(text(m.l + pw / 2, H - 5, o.xLabel, `text-anchor="middle" font-weight="600"`));
   out.push(text(0, 0, o.yLabel, `transform="translate(12 ${r1(m.t + ph / 2)}) rotate(-90)" text-anchor="middle" font-weight="600"`));
-  for (const s of series) {
+  for (const s of [...series].sort((a, b) => Number(!!a.bold) - Number(!!b.bold))) {
     const segs: string[] = [];
     let pen = false;
     for (const [x, y] of s.points) {
@@ -292,9 +299,9 @@ export function lineChart(series: readonly LineSeries[], o: LineChartOptions): s
       pen = true;
     }
     if (!segs.length) continue;
-    out.push(`<g><title>${esc(s.name)}</title><path d="${segs.join(' ')}" fill="none" stroke="${s.color}" stroke-width="1.8" stroke-linejoin="round"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+    out.push(`<g><title>${esc(s.name)}</title><path d="${segs.join(' ')}" fill="none" stroke="${s.color}" stroke-width="${s.bold ? 2.8 : 1.6}" stroke-linejoin="round"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
     for (const [x, y] of s.points) {
-      if (y !== null && Number.isFinite(y)) out.push(`<circle cx="${r1(X(x))}" cy="${r1(Y(y))}" r="2" fill="${s.color}"/>`);
+      if (y !== null && Number.isFinite(y)) out.push(`<circle cx="${r1(X(x))}" cy="${r1(Y(y))}" r="${s.bold ? 2.4 : 1.8}" fill="${s.color}"/>`);
     }
     out.push('</g>');
   }

@@ -2,6 +2,10 @@
  * The commented example spec that `mlforge init` writes. Every field is shown
  * and explained; a test resolves this text, so it stays valid as the schema moves.
  */
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { MlforgeError } from '../errors.js';
+import { specJsonSchema } from './schema.js';
 
 export const DEFAULT_SPEC_FILE = 'mlforge.yaml';
 export const DEFAULT_SCHEMA_FILE = 'mlforge.schema.json';
@@ -95,3 +99,33 @@ seed: 0
 # Default: out/<name>.
 out: out/digits
 `;
+
+/**
+ * Writes the example spec and/or the JSON Schema; refuses to overwrite an
+ * existing file unless `force`. When both are written, the spec's first line
+ * points at the schema. Returns the absolute paths written.
+ */
+export function writeInitFiles(o: { specFile?: string; schemaFile?: string; force?: boolean; cwd?: string }): string[] {
+  const cwd = o.cwd ?? process.cwd();
+  const targets = [o.specFile, o.schemaFile].filter((f): f is string => f !== undefined).map((f) => resolve(cwd, f));
+  for (const t of targets) {
+    if (existsSync(t) && !o.force) throw new MlforgeError('BAD_INPUT', `${relative(cwd, t) || t} already exists; pass --force to overwrite it`);
+  }
+  const written: string[] = [];
+  if (o.schemaFile !== undefined) {
+    const file = resolve(cwd, o.schemaFile);
+    writeFileSync(file, JSON.stringify(specJsonSchema(), null, 2) + '\n');
+    written.push(file);
+  }
+  if (o.specFile !== undefined) {
+    const file = resolve(cwd, o.specFile);
+    let text = EXAMPLE_SPEC;
+    if (o.schemaFile !== undefined) {
+      const rel = relative(dirname(file), resolve(cwd, o.schemaFile)).split('\\').join('/');
+      text = text.replace(/^# yaml-language-server: \$schema=.*$/m, `# yaml-language-server: $schema=${rel.startsWith('.') ? rel : `./${rel}`}`);
+    }
+    writeFileSync(file, text);
+    written.push(file);
+  }
+  return written;
+}

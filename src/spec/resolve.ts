@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import { MlforgeError } from '../errors.js';
 import { builtinNames, isBuiltin } from '../data/index.js';
 import { findBoard, type Board } from '../targets/index.js';
-import { closeNames } from '../util/names.js';
+import { closeNames, editDistance } from '../util/names.js';
 import {
   FAMILIES, SpecInput, show, type Maximize, type Minimize, type ParsedSpec, type ResolvedSpec, type SpecOverride, type Task,
 } from './schema.js';
@@ -126,8 +126,11 @@ function zodError(where: string, error: z.core.$ZodError): MlforgeError {
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     const known = objectsAt(SpecInput, path).flatMap((o) => Object.keys(def(o).shape!)).filter((k) => k !== '$schema');
-    const close = closeNames(String(issue.keys[0]), known, 1);
-    message += known.length ? ` (did you mean ${close[0]}? fields here: ${known.join(', ')})` : '';
+    const key = String(issue.keys[0]).toLowerCase();
+    const close = closeNames(key, known, 1)[0];
+    const near = close !== undefined && (close.toLowerCase().includes(key) || key.includes(close.toLowerCase()) || editDistance(key, close.toLowerCase()) <= Math.max(2, key.length / 3));
+    if (near) message += ` (did you mean ${close}?)`;
+    else if (known.length) message += ` (fields here: ${known.join(', ')})`;
   }
   return specError(where, path, message);
 }

@@ -317,6 +317,7 @@ export interface SqliteDatabase {
   pragma(source: string, options?: { simple?: boolean }): unknown;
   transaction<F extends (...args: never[]) => unknown>(fn: F): F & { immediate: F };
   close(): void;
+  readonly inTransaction: boolean;
 }
 
 const now = (): string => new Date().toISOString();

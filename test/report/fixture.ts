@@ -149,7 +149,7 @@ export function makeFixture(o: FixtureOptions = {}): ForgeSummary {
     const r = new Rng(d.id * 977);
     return Array.from({ length: epochs }, (_, e) => {
       const t = e + 1;
-      const acc = d.potential - (d.potential - 0.62) * Math.exp(-t / 3.2) + r.normal() * 0.004;
+      const acc = d.potential - (d.potential - 0.7) * Math.exp(-t / 2) + r.normal() * 0.004;
       const loss = 0.27 + (1 - d.potential) * 1.5 + 1.05 * Math.exp(-t / 2.6) + r.normal() * 0.01;
       return [t, Number(loss.toFixed(4)), Number(Math.min(0.999, acc).toFixed(4))] as [number, number, number];
     });

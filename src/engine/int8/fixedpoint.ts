@@ -116,7 +116,7 @@ export function roundHalfAway(x: number): number {
 
 /** std::frexp: x = q·2^e with 0.5 <= |q| < 1 (x finite, non-zero). Exact. */
 export function frexp(x: number): { q: number; e: number } {
-  let e = Math.max(-1074, Math.min(1023, Math.ceil(Math.log2(Math.abs(x)))));
+  let e = Math.max(-1074, Math.min(1023, Math.ceil(Math.log2(Math.abs(x))))) | 0;
   let q = x / 2 ** e;
   while (Math.abs(q) >= 1) {
     q /= 2;

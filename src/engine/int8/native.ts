@@ -42,6 +42,8 @@ export interface Int8Addon {
   requantize(params: Int32Array, input: Int8Array, output: Int8Array): void;
   logistic(params: Int32Array, input: Int8Array, output: Int8Array): void;
   tanh(params: Int32Array, input: Int8Array, output: Int8Array): void;
+  /** fixedpoint.h helpers element-wise (tests): 0 srdhm, 1 rdbpot, 2 requantize, 3 exp, 4 logistic, 5 tanh, 6 1/(1+x), 7 (1-x)/(1+x). */
+  fixedpoint(fn: number, a: Int32Array, b: Int32Array, c: Int32Array, rounding: number, out: Int32Array): void;
   /** Whether the C objects of this build have the packed-MAC (SMLAD) paths. */
   packedMac: boolean;
 }

@@ -155,12 +155,14 @@ class OpCtx {
   }
 }
 
+const FLOATS: ReadonlySet<number> = new Set([TensorType.FLOAT32, TensorType.FLOAT16, TensorType.FLOAT64, TensorType.BFLOAT16]);
+
 /** Float, hybrid, uint8 and int16 graphs get one clear message, before op-specific checks. */
 function checkNumerics(c: OpCtx, builtin: number): void {
   const tensors = [...c.op.inputs.filter((t) => t >= 0), ...c.op.outputs];
   const types = new Set(tensors.map((t) => c.t(t).type));
   if (builtin === Op.QUANTIZE || builtin === Op.DEQUANTIZE) return;
-  const floatT = tensors.find((t) => [TensorType.FLOAT32, TensorType.FLOAT16, TensorType.FLOAT64].includes(c.t(t).type as 0));
+  const floatT = tensors.find((t) => FLOATS.has(c.t(t).type));
   if (floatT !== undefined) {
     const w = c.op.inputs[1];
     const hybrid = w !== undefined && w >= 0 && c.t(w).type === TensorType.INT8 && isConstant(c.m, w);

@@ -43,7 +43,7 @@ const T = TABLES;
 
 export function decodeTflite(bytes: Uint8Array, file = 'model.tflite', trace?: Tracer): RawModel {
   if (!(bytes instanceof Uint8Array)) throw new MlforgeError('BAD_INPUT', `${file}: expected the file's bytes as a Uint8Array`);
-  const v = new FbView(bytes, file, trace);
+  const v: FbView = new FbView(bytes, file, trace);
   if (bytes.length < 8) v.fail(`${bytes.length} bytes is too short for a .tflite file`);
   if (bytes.length > LIMITS.maxFileBytes) v.fail(`${bytes.length} bytes exceeds the ${LIMITS.maxFileBytes}-byte limit`);
   const ident = String.fromCharCode(...bytes.subarray(4, 8));

@@ -77,6 +77,7 @@ export function writeTflite(model: Int8Model, opts: WriteTfliteOptions = {}): Ui
   }
   if (!(data instanceof Map)) bad('model.data must be a Map from tensor index to typed array');
   let m: Int8Model = { ...parsed.data!, data };
+  checkIndices(m);
   if (opts.io === 'float32') m = withFloatIo(m);
   const raw = toRaw(m, opts);
   const bytes = encodeTflite(raw);
@@ -250,6 +251,20 @@ function toRaw(m: Int8Model, opts: WriteTfliteOptions): RawModel {
   const meta: MlforgeMetadata = { producer: 'mlforge', version: mlforgeVersion(), name: m.meta.name, ...(labels ? { labels } : {}) };
   addMeta(MLFORGE_METADATA, new TextEncoder().encode(JSON.stringify(meta)));
   return raw;
+}
+
+function checkIndices(m: Int8Model): void {
+  const n = m.tensors.length;
+  const check = (t: number, where: string, optional = false) => {
+    if (!((optional && t === -1) || (t >= 0 && t < n))) bad(`${where} refers to tensor ${t}, but there are ${n} tensors`);
+  };
+  m.inputs.forEach((t) => check(t, 'graph inputs'));
+  m.outputs.forEach((t) => check(t, 'graph outputs'));
+  m.ops.forEach((op, i) => {
+    op.inputs.forEach((t) => check(t, `op ${i} (${op.options.kind}) inputs`, true));
+    if (op.outputs.length === 0) bad(`op ${i} (${op.options.kind}) has no outputs`);
+    op.outputs.forEach((t) => check(t, `op ${i} (${op.options.kind}) outputs`));
+  });
 }
 
 /** An existing constant input must agree with the IR options, which are the source of truth. */

@@ -9,7 +9,7 @@ import {
 /** A broadcast pair: random 1..6-dim output, each input keeps or drops (to 1) every axis. */
 function randomBroadcast(r: Rng): { broadcast: Broadcast6; size1: number; size2: number; size: number } {
   const rank = r.int(1, 6);
-  const out = Array.from({ length: rank }, () => r.int(1, 4));
+  const out = Array.from({ length: rank }, () => r.int(1, rank > 3 ? 2 : 4));
   const in1 = out.map((d) => (r.next() < 0.3 ? 1 : d));
   const in2 = out.map((d) => (r.next() < 0.3 ? 1 : d));
   const pad = (s: number[]): number[] => [...new Array<number>(6 - s.length).fill(1), ...s];
@@ -55,7 +55,7 @@ function randomAddCase(r: Rng): { p: AddParams; in1: Int8Array; in2: Int8Array }
     };
   }
   if (r.next() < 0.5) {
-    const size = r.int(1, 64);
+    const size = r.int(1, 32);
     return { p: { ...requant, ...randomActivation(r, zpOut), size }, in1: randomInt8(r, size), in2: randomInt8(r, size) };
   }
   const b = randomBroadcast(r);

@@ -6,8 +6,8 @@
  */
 import { expect } from 'vitest';
 import {
-  activationRange, createNativeKernels, quantizeMultiplier, referenceKernels,
-  type Int8Kernels, type QuantizedMultiplier, type Rounding,
+  activationRange, calculateInputRadius, createNativeKernels, quantizeMultiplier, referenceKernels, sigmoidRequant,
+  type Int8Kernels, type QuantizedMultiplier, type Rounding, type SigmoidParams,
 } from '../../../src/engine/int8/index.js';
 import type { Activation } from '../../../src/ir/int8.js';
 import type { Rng } from '../../helpers/random.js';
@@ -86,6 +86,26 @@ export function randomActivation(r: Rng, outputZeroPoint: number): { actMin: num
   const a = r.int(-128, 127);
   const b = r.int(-128, 127);
   return { actMin: Math.min(a, b), actMax: Math.max(a, b) };
+}
+
+/** Logistic / tanh parameters: from a random input scale, or a random multiplier and shift. */
+export function randomSigmoidCase(r: Rng): { p: SigmoidParams; input: Int8Array } {
+  const rounding = randomRounding(r);
+  const zp = randomZeroPoint(r);
+  let p: SigmoidParams;
+  if (r.next() < 0.7) {
+    p = sigmoidRequant(randomScale(r), zp, rounding);
+  } else {
+    const inputLeftShift = r.int(0, 31);
+    p = { inputZeroPoint: zp, inputRangeRadius: calculateInputRadius(4, inputLeftShift), inputMultiplier: r.int(1 << 30, 2147483647), inputLeftShift, rounding };
+  }
+  // Values around the zero point and the saturation radius, plus random ones.
+  const input = randomInt8(r, 24);
+  for (let i = 0; i < 8; i++) {
+    const edge = zp + (i < 4 ? r.int(-3, 3) : (i % 2 ? 1 : -1) * (p.inputRangeRadius + r.int(-2, 1)));
+    input[i] = Math.max(-128, Math.min(127, edge));
+  }
+  return { p, input };
 }
 
 /** Counts cases and mismatching cases of one implementation against the reference. */

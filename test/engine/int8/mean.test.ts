@@ -5,7 +5,7 @@ import { CASES, nativeHost, randomInt8, randomMultiplier, randomRounding, random
 
 function randomMeanCase(r: Rng): { p: MeanParams; input: Int8Array; outSize: number } {
   const rank = r.int(1, r.next() < 0.8 ? 4 : 6);
-  const dims = Array.from({ length: rank }, () => r.int(1, rank > 4 ? 3 : 6));
+  const dims = Array.from({ length: rank }, () => r.int(1, rank > 3 ? 2 : 5));
   const reduce = dims.map(() => r.next() < 0.5);
   if (!reduce.some(Boolean)) reduce[r.int(0, rank - 1)] = true;
   const count = dims.reduce((a, d, i) => (reduce[i] ? a * d : a), 1);
@@ -38,12 +38,15 @@ describe('int8 mean', () => {
   it('folds 1/count into the multiplier exactly as the C helper does', () => {
     const addon = loadInt8Addon();
     const r = rng(0xf01d);
-    for (let i = 0; i < 20_000; i++) {
+    const bad: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
       const count = r.next() < 0.5 ? r.int(1, 64) : r.int(1, 1 << 24);
       const qm = randomMultiplier(r, 'double');
       const ts = foldMeanMultiplier(count, qm.multiplier, qm.shift);
-      expect(addon.meanFold(count, qm.multiplier, qm.shift)).toEqual([ts.multiplier, ts.shift]);
+      const [m, s] = addon.meanFold(count, qm.multiplier, qm.shift);
+      if (m !== ts.multiplier || s !== ts.shift) bad.push(`${count} ${qm.multiplier} ${qm.shift}: C ${m} ${s}, TS ${ts.multiplier} ${ts.shift}`);
     }
+    expect(bad.slice(0, 5)).toEqual([]);
   });
 
   it(`native equals the reference on ${CASES} random cases`, () => {

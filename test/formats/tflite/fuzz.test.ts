@@ -234,4 +234,40 @@ describe('tflite reader fuzzing', () => {
     expect(outcomes.parsed).toBeGreaterThan(0);
     expect(outcomes.BAD_FILE).toBeGreaterThan(COUNT / 4);
   }, LONG ? 4 * 3600_000 : 600_000);
+
+  it('writeTflite on 2,000 mutated int8 models writes a readable file or throws MlforgeError', () => {
+    const base = MODELS.map((n) => readTflite(loadModel(n), n));
+    const r = rng(SEED + 1);
+    const pick = <T>(a: readonly T[]): T => a[int(r, a.length)]!;
+    const values = [-2, -1, 0, 1, 2, 3, 7, 64, 1e9, 0.5, NaN];
+    let written = 0;
+    const failures: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const src = base[i % base.length]!;
+      const m = structuredClone({ ...src, data: undefined }) as unknown as Record<string, any>;
+      const data = new Map(src.data);
+      const what = pick(['opInput', 'opOutput', 'option', 'shape', 'quant', 'data', 'graphIo', 'kind']);
+      const op = pick(m.ops as any[]);
+      const t = pick(m.tensors as any[]);
+      switch (what) {
+        case 'opInput': op.inputs[int(r, op.inputs.length)] = pick(values); break;
+        case 'opOutput': op.outputs[0] = pick(values); break;
+        case 'option': { const k = pick(Object.keys(op.options).filter((x) => x !== 'kind')); if (k) op.options[k] = pick([...values, 'same', 'relu', true]); break; }
+        case 'shape': t.shape[int(r, Math.max(1, t.shape.length))] = pick(values); break;
+        case 'quant': if (t.quant) t.quant[pick(['scale', 'zeroPoint', 'axis'])] = pick([[1], [0.1, 0.2], [], 3, -1, [NaN]]); break;
+        case 'data': { const k = pick([...data.keys()]); data.set(k, pick([new Int8Array(3), new Float32Array(4), new Int32Array(0)])); break; }
+        case 'graphIo': m[pick(['inputs', 'outputs'])] = [pick(values)]; break;
+        case 'kind': op.options = { ...op.options, kind: pick(['conv2d', 'mean', 'pad', 'reshape', 'softmax', 'bogus']) }; break;
+      }
+      try {
+        const bytes = writeTflite({ ...(m as any), data });
+        readTflite(bytes);
+        written++;
+      } catch (e) {
+        if (!(e instanceof MlforgeError)) failures.push(`${what}: ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`);
+      }
+    }
+    console.log(`tflite writer fuzz: 2000 mutated models, ${written} written, ${failures.length} crashes`);
+    expect(failures.slice(0, 5)).toEqual([]);
+  }, 300_000);
 });

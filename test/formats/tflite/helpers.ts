@@ -37,7 +37,7 @@ export function tensor(name: string, shape: number[], type: number = TensorType.
   return { name, shape, type, buffer: 0, isVariable: false, sparse: false, customQuant: false, ...(type === TensorType.INT8 ? { quant: q(0.05, -128) } : {}), ...extra };
 }
 
-export function op(builtin: number, inputs: number[], outputs: number[], table?: OptionsTableName, options?: Record<string, number | boolean | number[]>): RawOp & { builtin: number } {
+export function op(builtin: number, inputs: number[], outputs: number[], table?: OptionsTableName, options?: Record<string, number | boolean | number[]>): RawOp & { builtin: number; custom?: string } {
   return { builtin, opcodeIndex: -1, inputs, outputs, optionsType: table ? BUILTIN_OPTIONS[table] : 0, ...(options ? { options } : {}), hasCustomOptions: false };
 }
 
@@ -52,7 +52,7 @@ export function buildModel(spec: {
   inputs: number[];
   outputs: number[];
 }): Uint8Array {
-  const buffers = [new Uint8Array(0)];
+  const buffers: Uint8Array[] = [new Uint8Array(0)];
   const tensors = spec.tensors.map((t, i) => {
     const d = spec.data?.[i];
     if (!d) return t;

@@ -95,6 +95,7 @@ describe('writeTflite round trip', () => {
     wrongType.set(w, new Float32Array(2560));
     expectError(() => writeTflite({ ...a, data: wrongType }), 'BAD_INPUT', /is int8 but its data is a Float32Array/);
     expectError(() => writeTflite({ ...a, inputs: [] }), 'BAD_INPUT', /invalid at inputs/);
+    expectError(() => writeTflite({ ...a, ops: [{ ...a.ops[0]!, inputs: [999, 17, 3] }, ...a.ops.slice(1)] }), 'BAD_INPUT', /op 0 \(conv2d\) inputs refers to tensor 999, but there are 35 tensors/);
     const cyc = { ...a, ops: [...a.ops].reverse() };
     expectError(() => writeTflite(cyc), 'BAD_INPUT', /not written by an earlier operator/);
   });
