@@ -13,8 +13,8 @@
  *
  * Requantization modes (MLF_ROUND_*):
  *  - DOUBLE (TFLite's default): SaturatingRoundingDoublingHighMul(x * 2^max(s,0), M)
- *    — rounds once to Q31 — then RoundingDivideByPOT(., max(-s,0)) — rounds again,
- *    half away from zero.
+ *    rounds once (to nearest), then RoundingDivideByPOT(., max(-s,0)) rounds
+ *    again (to nearest, ties away from zero).
  *  - SINGLE (TFLITE_SINGLE_ROUNDING): (x * M + 2^(30-s)) >> (31 - s) in 64 bits,
  *    one rounding, half towards +infinity. Requires M >= 0 and -31 <= s <= 30.
  * Define MLFORGE_ROUNDING to MLF_ROUND_DOUBLE or MLF_ROUND_SINGLE at compile time
@@ -56,10 +56,11 @@ static inline int mlf_clz32(uint32_t x) {
 }
 
 /*
- * SaturatingRoundingDoublingHighMul: round(a * b / 2^31) with ties away from
- * zero, computed as (a*b + nudge) / 2^31 truncated towards zero, where
- * nudge = 2^30 for a non-negative product and 1 - 2^30 otherwise. The only
- * overflow, INT32_MIN * INT32_MIN, saturates to INT32_MAX.
+ * SaturatingRoundingDoublingHighMul: a * b / 2^31 rounded to nearest, computed
+ * as (a*b + nudge) / 2^31 truncated towards zero, where nudge = 2^30 for a
+ * non-negative product and 1 - 2^30 otherwise (so exact halves go towards
+ * +infinity: 1.5 -> 2, -1.5 -> -1). The only overflow, INT32_MIN * INT32_MIN,
+ * saturates to INT32_MAX.
  */
 static inline int32_t mlf_srdhm(int32_t a, int32_t b) {
   int64_t ab;

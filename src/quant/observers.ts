@@ -5,10 +5,11 @@
  * - `minmax`: the extreme values seen (what TFLite's converter does).
  * - `percentile`: the p-th and (100 - p)-th percentiles (default 99.99), so rare
  *   outliers are clipped instead of stretching the scale for everyone.
- * - `mse`: the clipping range that minimizes the expected squared error of
- *   quantize-dequantize: Σ over values outside the range of the clipping error²
- *   plus, for every value inside, the rounding noise scale²/12 (exact zeros,
- *   which the grid holds exactly, add none).
+ * - `mse`: the clipping range [lo, hi] that minimizes the expected squared
+ *   error of quantize-dequantize: Σ over values outside the range of the
+ *   clipping error² plus, for every value inside, the rounding noise scale²/12
+ *   (exact zeros, which the grid holds exactly, add none). lo and hi are
+ *   searched independently on a 200 × 200 grid of fractions of min and max.
  *
  * percentile and mse keep a histogram of 4096 bins over [-R, R]; R doubles
  * (merging bin pairs, which is exact) whenever a value falls outside, so one
@@ -127,27 +128,36 @@ class MseObserver extends Histogram {
   override range(): Range {
     const mm = super.range();
     const lo0 = Math.min(mm.min, 0), hi0 = Math.max(mm.max, 0);
-    if (hi0 - lo0 <= 0) return mm;
-    let best = { err: Infinity, a: 1 };
-    for (let step = 0; step < 100; step++) {
-      const a = 1 - step * 0.008; // 1 … 0.208
-      const err = this.error(lo0 * a, hi0 * a);
-      if (err < best.err) best = { err, a };
-    }
-    return { min: lo0 * best.a, max: hi0 * best.a };
-  }
-
-  /** Expected quantize-dequantize squared error (unnormalized) for the clip range [lo, hi]. */
-  private error(lo: number, hi: number): number {
-    const noise = ((hi - lo) / 255) ** 2 / 12;
-    let err = 0;
+    if (hi0 - lo0 <= 0 || this.radius === 0) return mm;
+    // Prefix sums over bins of n, n·v and n·v² make each candidate's error O(1).
+    const n0 = new Float64Array(BINS + 1), n1 = new Float64Array(BINS + 1), n2 = new Float64Array(BINS + 1);
     for (let b = 0; b < BINS; b++) {
-      const n = this.counts[b]!;
-      if (n === 0) continue;
-      const v = this.center(b);
-      err += n * (v < lo ? (lo - v) ** 2 : v > hi ? (v - hi) ** 2 : noise);
+      const n = this.counts[b]!, v = this.center(b);
+      n0[b + 1] = n0[b]! + n;
+      n1[b + 1] = n1[b]! + n * v;
+      n2[b + 1] = n2[b]! + n * v * v;
     }
-    return err;
+    // Bins [0, k) have centers below x.
+    const below = (x: number) => Math.min(BINS, Math.max(0, Math.ceil((x + this.radius) / this.width - 0.5)));
+    const error = (lo: number, hi: number): number => {
+      const a = below(lo), b = below(hi);
+      const under = lo * lo * n0[a]! - 2 * lo * n1[a]! + n2[a]!;
+      const over = hi * hi * (n0[BINS]! - n0[b]!) - 2 * hi * (n1[BINS]! - n1[b]!) + (n2[BINS]! - n2[b]!);
+      return under + over + ((hi - lo) / 255) ** 2 / 12 * (n0[b]! - n0[a]!);
+    };
+    const STEPS = 200;
+    let best = { err: Infinity, lo: lo0, hi: hi0 };
+    for (let i = 0; i < STEPS; i++) {
+      const lo = lo0 * (1 - i / STEPS);
+      if (lo0 === 0 && i > 0) break;
+      for (let j = 0; j < STEPS; j++) {
+        const hi = hi0 * (1 - j / STEPS);
+        if (hi0 === 0 && j > 0) break;
+        const err = error(lo, hi);
+        if (err < best.err) best = { err, lo, hi };
+      }
+    }
+    return { min: best.lo, max: best.hi };
   }
 }
 

@@ -79,10 +79,10 @@ export function fmtHz(hz: number | null | undefined): string {
   return `${hz} Hz`;
 }
 
-/** Learning rate in short scientific form: 0.003 → "3e-3", 0.0025 → "2.5e-3", 0.1 → "0.1". */
+/** Learning rate in short scientific form: 0.003 → "3e-3", 0.0025 → "2.5e-3", 0.01 → "1e-2", 0.1 → "0.1". */
 export function fmtLr(lr: number | null | undefined): string {
   if (!ok(lr)) return DASH;
-  if (lr >= 0.01 && lr < 100) return String(Number(lr.toPrecision(3)));
+  if (lr >= 0.1 && lr < 100) return String(Number(lr.toPrecision(3)));
   const [m, e] = lr.toExponential(2).split('e');
   return `${Number(m)}e${Number(e)}`;
 }

@@ -158,7 +158,7 @@ function pareto(s: ForgeSummary): string {
   const withAcc = s.trials.filter((t) => accOf(t) !== null);
   const allInt8 = withAcc.length > 0 && withAcc.every((t) => t.int8ValAccuracy !== null);
   const noneInt8 = withAcc.every((t) => t.int8ValAccuracy === null);
-  const yLabel = allInt8 ? 'int8 val accuracy' : noneInt8 ? 'float val accuracy' : 'val accuracy (int8 if quantized)';
+  const yLabel = !withAcc.length ? 'val accuracy' : allInt8 ? 'int8 val accuracy' : noneInt8 ? 'float val accuracy' : 'val accuracy (int8 if quantized)';
   const pts = (x: (t: TrialRow) => number): ScatterPoint[] => s.trials.map((t) => {
     const acc = t.status === 'infeasible' || t.status === 'failed' ? null : accOf(t);
     const kind: ScatterPoint['kind'] = acc === null ? (t.status === 'failed' ? 'failed' : 'infeasible')
@@ -188,7 +188,7 @@ function pareto(s: ForgeSummary): string {
 ${plot('Accuracy vs SRAM', (t) => t.estimate.sramBytes, 'peak SRAM (est.)', 'log2', fmtBytesShort, c.sramBytes, `SRAM limit ${fmtBytesShort(c.sramBytes)}`)}
 ${plot('Accuracy vs flash', (t) => t.estimate.flashBytes, 'flash (est.)', 'log2', fmtBytesShort, c.flashBytes, `flash limit ${fmtBytesShort(c.flashBytes)}`)}
 ${plot('Accuracy vs latency', (t) => t.estimate.latencyMs, `latency at ${fmtHz(s.board.clockHz)} (est.)`, 'log10', (v) => fmtMs(v).replace(' ms', ''), c.latencyMs, c.latencyMs === null ? '' : `limit ${fmtMs(c.latencyMs)}`)}
-</div><p class="caption">Costs on the x axes (log scale) are the screening estimates made before training; the front is non-dominated in accuracy, SRAM, flash and latency together, and the dashed staircase is the 2-D front of each view. Latency in ms. Hover a point for its trial.</p></section>`;
+</div><p class="caption">Costs on the x axes (log scale) are the screening estimates made before training; the front is non-dominated in accuracy, SRAM, flash and latency together, and the dashed staircase is the 2-D front of the fully trained candidates in each view (pruned ones stopped early, so their accuracy is not comparable). Latency in ms. Hover a point for its trial.</p></section>`;
 }
 
 function trialTable(s: ForgeSummary): string {

@@ -51,7 +51,7 @@ ul.expl li { margin: 1px 0; }
 .meters { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 18px; }
 @media (max-width: 900px) { .meters { grid-template-columns: 1fr; } }
 .meter .label { display: flex; justify-content: space-between; align-items: baseline; font-weight: 600; }
-.meter .value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; margin: 2px 0 4px; }
+.meter .value { white-space: nowrap; font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; margin: 2px 0 4px; }
 .meter .value small { font-size: 13px; color: var(--muted); font-weight: 500; }
 .bar { position: relative; height: 8px; background: #eef1f4; border-radius: 4px; overflow: hidden; }
 .bar i { position: absolute; left: 0; top: 0; bottom: 0; background: var(--accent); border-radius: 4px; }
@@ -79,6 +79,7 @@ tr.chosen td { background: #eef6fa !important; font-weight: 600; }
 td.over { color: var(--bad); font-weight: 600; }
 td.note { color: var(--muted); min-width: 190px; white-space: normal; }
 td.nw { white-space: nowrap; }
+table.trials td.n, table.trials th.n { width: 1%; }
 td.dim { color: #9aa5b1; }
 .pill { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 11.5px; font-weight: 600; }
 .pill.infeasible { background: #eef1f4; color: #7b8794; }

@@ -136,7 +136,7 @@ export interface ScatterOptions {
   readonly yClamp?: readonly [number, number];
   /** A constraint on x, drawn as a vertical line with the region beyond it shaded. */
   readonly limit?: { readonly x: number; readonly label: string } | null;
-  /** Draw the 2-D staircase (max y, min x) through the points that have y. */
+  /** Draw the 2-D staircase (max y, min x) through the fully trained points (not the pruned ones). */
   readonly staircase?: boolean;
 }
 
@@ -196,6 +196,7 @@ export function scatter(points: readonly ScatterPoint[], o: ScatterOptions): str
     out.push(text(lx, m.t - 7, o.limit.label, `text-anchor="${anchor}" font-size="10" font-weight="600" fill="${PALETTE.limit}"`));
   }
 
+  if (!ys.length) out.push(text(m.l + pw / 2, m.t + ph / 2, 'no trained candidates', `text-anchor="middle" fill="${PALETTE.muted}"`));
   const sy0 = m.t + ph + 4;
   const tip = (p: ScatterPoint): string => `<title>${esc(p.title)}</title>`;
   for (const p of untrained) {
@@ -211,8 +212,9 @@ export function scatter(points: readonly ScatterPoint[], o: ScatterOptions): str
   for (const p of trained.filter((q) => q.kind === 'trained')) {
     out.push(`<circle cx="${r1(X(p.x))}" cy="${r1(Y(p.y))}" r="3.6" fill="${PALETTE.trained}" fill-opacity="0.8">${tip(p)}</circle>`);
   }
-  if (o.staircase && trained.length) {
-    const sorted = [...trained].sort((a, b) => a.x - b.x || b.y - a.y);
+  const full = trained.filter((q) => q.kind === 'trained' || q.kind === 'front');
+  if (o.staircase && full.length) {
+    const sorted = [...full].sort((a, b) => a.x - b.x || b.y - a.y);
     const stair: (readonly [number, number])[] = [];
     let best = -Infinity;
     for (const p of sorted) if (p.y > best) { best = p.y; stair.push([X(p.x), Y(p.y)]); }

@@ -2,7 +2,7 @@
  * The commented example spec that `mlforge init` writes. Every field is shown
  * and explained; a test resolves this text, so it stays valid as the schema moves.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { MlforgeError } from '../errors.js';
 import { specJsonSchema } from './schema.js';
@@ -50,8 +50,15 @@ dataset:
 #   fpu: sp                # none, sp (single precision) or dp (double)
 #   dsp: true
 #   helium: false
-# (A list under boards: defines several, which board: or --board can then name.)
 board: nrf52840dk/nrf52840
+
+# Extra board definitions (same fields as above) that board: or --board may name.
+# boards:
+#   - name: my_other_board
+#     core: cortex-m33
+#     defaultClockHz: 100MHz
+#     sramBytes: 256KB
+#     flashBytes: 1MiB
 
 # What a model must fit. Each limit is optional: SRAM and flash default to the
 # board's figures minus a reserve for the RTOS and your application
@@ -114,6 +121,7 @@ export function writeInitFiles(o: { specFile?: string; schemaFile?: string; forc
   const written: string[] = [];
   if (o.schemaFile !== undefined) {
     const file = resolve(cwd, o.schemaFile);
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(specJsonSchema(), null, 2) + '\n');
     written.push(file);
   }
@@ -124,6 +132,7 @@ export function writeInitFiles(o: { specFile?: string; schemaFile?: string; forc
       const rel = relative(dirname(file), resolve(cwd, o.schemaFile)).split('\\').join('/');
       text = text.replace(/^# yaml-language-server: \$schema=.*$/m, `# yaml-language-server: $schema=${rel.startsWith('.') ? rel : `./${rel}`}`);
     }
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
     written.push(file);
   }

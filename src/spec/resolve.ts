@@ -177,16 +177,18 @@ function lookupBoard(name: string, extra: readonly Board[], where: string): Boar
   }
 }
 
-function resolveDataset(input: NonNullable<ParsedSpec['dataset']>, baseDir: string, where: string): ResolvedSpec['dataset'] {
+/** `at.source` prefixes errors about the source, `at.field` those about label/split. */
+function resolveDataset(input: NonNullable<ParsedSpec['dataset']>, baseDir: string, at: { source: string; field: string }): ResolvedSpec['dataset'] {
+  const where = at.source;
   const d = typeof input === 'string' ? { source: input } : input;
   const src = d.source;
   const split = { ...DEFAULT_SPLIT, ...(typeof input === 'string' ? {} : input.split) };
   if (split.test <= 0 || split.val + split.test >= 1) {
-    throw new MlforgeError('BAD_INPUT', `${where}.split: expected val ≥ 0, test > 0 and val + test < 1, got val ${split.val}, test ${split.test}`, HINT);
+    throw new MlforgeError('BAD_INPUT', `${at.field}.split: expected val ≥ 0, test > 0 and val + test < 1, got val ${split.val}, test ${split.test}`, HINT);
   }
   const common = { label: d.label ?? null, split, options: { ...d.options } };
   if (isBuiltin(src)) {
-    if (d.label !== undefined) throw new MlforgeError('BAD_INPUT', `${where}.label: only CSV datasets have a label column; ${src} is built in`, HINT);
+    if (d.label !== undefined) throw new MlforgeError('BAD_INPUT', `${at.field}.label: only CSV datasets have a label column; ${src} is built in`, HINT);
     return { kind: 'builtin', source: src, name: src, ...common };
   }
   const abs = resolvePath(baseDir, src);
@@ -198,7 +200,7 @@ function resolveDataset(input: NonNullable<ParsedSpec['dataset']>, baseDir: stri
   if (!existsSync(abs)) throw new MlforgeError('NOT_FOUND', `${where}: ${src} does not exist (looked for ${abs})`, 'paths in a spec are relative to the spec file; paths in flags to the working directory');
   const isDir = statSync(abs).isDirectory();
   if (!isDir && !/\.csv$/i.test(abs)) throw new MlforgeError('BAD_INPUT', `${where}: expected a built-in dataset, a .csv file or a folder, got ${src}`, HINT);
-  if (isDir && d.label !== undefined) throw new MlforgeError('BAD_INPUT', `${where}.label: only CSV datasets have a label column; ${src} is a folder`, HINT);
+  if (isDir && d.label !== undefined) throw new MlforgeError('BAD_INPUT', `${at.field}.label: only CSV datasets have a label column; ${src} is a folder`, HINT);
   return { kind: isDir ? 'folder' : 'csv', source: abs, name: basename(abs), ...common };
 }
 
@@ -291,9 +293,10 @@ export function resolveSpec(raw: unknown, o: ResolveOptions = {}): ResolvedSpec 
   let dataset: ResolvedSpec['dataset'];
   if (flags.dataset !== undefined) {
     overrides.push('dataset');
-    dataset = resolveDataset(typeof p.dataset === 'object' ? { ...p.dataset, source: flags.dataset } : flags.dataset, cwd, '--dataset');
+    dataset = resolveDataset(typeof p.dataset === 'object' ? { ...p.dataset, source: flags.dataset } : flags.dataset, cwd,
+      { source: '--dataset', field: `${where}: dataset` });
   } else if (p.dataset !== undefined) {
-    dataset = resolveDataset(p.dataset, specDir, `${where}: dataset${typeof p.dataset === 'object' ? '.source' : ''}`);
+    dataset = resolveDataset(p.dataset, specDir, { source: `${where}: dataset${typeof p.dataset === 'object' ? '.source' : ''}`, field: `${where}: dataset` });
   } else throw specError(where, ['dataset'], `required: a built-in dataset (${builtinNames().join(', ')}), a .csv file or a folder, or pass --dataset`);
 
   const b = p.budget;

@@ -29,6 +29,9 @@ function pad(size: number, k: number, stride: number, mode: 'same' | 'valid'): {
 
 /** Relative+absolute tolerance for sums of `terms` products of O(1) values. */
 const tol = (terms: number, label: string) => ({ atol: 2e-6 * Math.max(1, terms), rtol: 1e-4, label });
+/** Bit-for-bit equality (fast on large arrays, unlike toEqual). */
+const same = (actual: ArrayLike<number>, expected: ArrayLike<number>, label: string) =>
+  expectClose(actual, expected, { atol: 0, rtol: 0, label });
 
 interface ConvCase { n: number; h: number; w: number; cin: number; kh: number; kw: number; cout: number; stride: [number, number]; mode: 'same' | 'valid'; bias?: boolean }
 
@@ -79,7 +82,7 @@ describe.skipIf(nativeKernels === null)(`native training kernels (skipped: ${nat
 
         const dw2 = f32(wl);
         nat.conv2dBackward(s, x, w, dy, null, dw2, null); // dx, db optional
-        expect(dw2).toEqual(dwN);
+        same(dw2, dwN, 'dw2');
       });
     });
   });
@@ -240,16 +243,16 @@ describe.skipIf(nativeKernels === null)(`native training kernels (skipped: ${nat
       for (const cap of [Infinity, 6]) {
         const yN = f32(len), yR = f32(len);
         nat.reluForward(x, yN, cap); ref.reluForward(x, yR, cap);
-        expect(yN).toEqual(yR);
+        same(yN, yR, 'yN');
         const dxN = f32(len), dxR = f32(len);
         nat.reluBackward(yN, dy, dxN, cap); ref.reluBackward(yR, dy, dxR, cap);
-        expect(dxN).toEqual(dxR);
+        same(dxN, dxR, 'dxN');
         const inPlace = Float32Array.from(x);
         nat.reluForward(inPlace, inPlace, cap);
-        expect(inPlace).toEqual(yR);
+        same(inPlace, yR, 'inPlace');
         const g = Float32Array.from(dy);
         nat.reluBackward(yN, g, g, cap);
-        expect(g).toEqual(dxR);
+        same(g, dxR, 'g');
       }
     });
 
@@ -257,24 +260,24 @@ describe.skipIf(nativeKernels === null)(`native training kernels (skipped: ${nat
       const b = r.f32(len);
       const yN = f32(len), yR = f32(len);
       nat.addForward(x, b, yN); ref.addForward(x, b, yR);
-      expect(yN).toEqual(yR);
+      same(yN, yR, 'yN');
       const sN = Float32Array.from(x), sR = Float32Array.from(x);
       nat.scale(sN, 0.37); ref.scale(sR, 0.37);
-      expect(sN).toEqual(sR);
+      same(sN, sR, 'sN');
       const aN = Float32Array.from(b), aR = Float32Array.from(b);
       nat.accumulate(x, aN); ref.accumulate(x, aR);
-      expect(aN).toEqual(aR);
+      same(aN, aR, 'aN');
     });
 
     it('dropout masks are identical to the reference (counter hash)', () => {
       for (const [rate, seed] of [[0.2, 1], [0.5, 0xdeadbeef], [0.9, 12345], [0, 7]] as const) {
         const yN = f32(len), mN = f32(len), yR = f32(len), mR = f32(len);
         nat.dropoutForward(x, yN, mN, rate, seed); ref.dropoutForward(x, yR, mR, rate, seed);
-        expect(mN).toEqual(mR);
-        expect(yN).toEqual(yR);
+        same(mN, mR, 'mN');
+        same(yN, yR, 'yN');
         const dxN = f32(len), dxR = f32(len);
         nat.dropoutBackward(dy, mN, dxN); ref.dropoutBackward(dy, mR, dxR);
-        expect(dxN).toEqual(dxR);
+        same(dxN, dxR, 'dxN');
       }
     });
 
@@ -306,7 +309,7 @@ describe.skipIf(nativeKernels === null)(`native training kernels (skipped: ${nat
       expectClose(yN, yR, { atol: 1e-7, rtol: 1e-5, label: 'softmax' });
       const inPlace = Float32Array.from(x);
       nat.softmax(6, 5, inPlace, inPlace);
-      expect(inPlace).toEqual(yN);
+      same(inPlace, yN, 'inPlace');
       const pred = r.f32(32 * 640), target = r.f32(32 * 640);
       const dN = f32(pred.length), dR = f64(pred.length);
       const lN = nat.mse(pred, target, dN), lR = ref.mse(pred, target, wide(dR));
@@ -367,8 +370,8 @@ describe.skipIf(nativeKernels === null)(`native training kernels (skipped: ${nat
         nativeThreads(1);
         const c = run();
         a.forEach((v, i) => {
-          expect(b[i]).toEqual(v);
-          expect(c[i]).toEqual(v);
+          same(b[i], v, 'b[i]');
+          same(c[i], v, 'c[i]');
         });
       } finally {
         nativeThreads(before);

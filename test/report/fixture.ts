@@ -7,7 +7,7 @@
  *
  * Not a simulation of the forge loop: numbers follow simple plausible laws
  * (accuracy saturating in log-size, cycles ∝ MACs) so that plots look like a
- * real run. `makeFixture({ sramLimit: 4096 })` gives a run where nothing fits.
+ * real run. `makeFixture({ nothingFits: true })` gives a run where nothing fits.
  */
 import { ForgeSummary, type LayerRow, type TrialRow } from '../../src/agent/summary.js';
 import { paretoFront } from '../../src/search/pareto.js';
@@ -18,8 +18,10 @@ export interface FixtureOptions {
   readonly trials?: number;
   /** Class labels (10); use to inject hostile text. */
   readonly labels?: readonly string[];
-  /** Override the SRAM constraint, e.g. 4096 for a run where nothing fits. */
+  /** Override the SRAM constraint. */
   readonly sramLimit?: number;
+  /** A run where no candidate fits (SRAM limit 1 KiB): every trial infeasible, `chosen` null. */
+  readonly nothingFits?: boolean;
   readonly notes?: readonly string[];
 }
 
@@ -101,7 +103,8 @@ const NOTES = ['random sample', 'mutated from #{p}: wider stage 2', 'mutated fro
 export function makeFixture(o: FixtureOptions = {}): ForgeSummary {
   const rng = new Rng(o.seed ?? 7);
   const n = o.trials ?? 40;
-  const lim = { sramBytes: o.sramLimit ?? 96 * KiB, flashBytes: 448 * KiB, latencyMs: 50 };
+  const sramLimit = o.nothingFits ? KiB : o.sramLimit;
+  const lim = { sramBytes: sramLimit ?? 96 * KiB, flashBytes: 448 * KiB, latencyMs: 50 };
   const layers = chosenLayers();
   const arena = Math.max(...layers.map((l) => l.liveBytes));
   const chosenCost = {
@@ -178,7 +181,7 @@ export function makeFixture(o: FixtureOptions = {}): ForgeSummary {
     return { ...base, status, epochs: epochsAt[rung]!, rung, valAccuracy: val, int8ValAccuracy: int8, curve };
   });
 
-  const feasibleAny = trials.some((t) => t.feasible);
+  const feasibleAny = trials[chosenIdx]!.feasible;
   const cm = confusion(rng, 600, 1.005);
   const total = cm.flat().reduce((a, b) => a + b, 0);
   const accInt8 = cm.reduce((a, r, i) => a + r[i]!, 0) / total;
@@ -202,7 +205,7 @@ export function makeFixture(o: FixtureOptions = {}): ForgeSummary {
     constraints: {
       ...lim,
       explanation: [
-        o.sramLimit !== undefined ? `SRAM ${(lim.sramBytes / KiB).toFixed(1)} KiB set in spec (constraints.sram)` : 'SRAM 96 KiB = board SRAM 128 KiB minus 32 KiB reserve for application and RTOS (default)',
+        sramLimit !== undefined ? `SRAM ${(lim.sramBytes / KiB).toFixed(1)} KiB set in spec (constraints.sram)` : 'SRAM 96 KiB = board SRAM 128 KiB minus 32 KiB reserve for application and RTOS (default)',
         'flash 448 KiB = board flash 512 KiB minus 64 KiB reserve for application code (default)',
         'latency 50 ms set in spec (constraints.latency)',
       ],

@@ -27,8 +27,9 @@ export const wrapAdd = (a: number, b: number): number => (a + b) | 0;
 
 /**
  * SaturatingRoundingDoublingHighMul: trunc((a·b + nudge) / 2^31) with nudge =
- * 2^30 for a non-negative product, 1 - 2^30 otherwise (round half away from
- * zero); INT32_MIN·INT32_MIN saturates to INT32_MAX.
+ * 2^30 for a non-negative product, 1 - 2^30 otherwise — round to nearest, exact
+ * halves towards +infinity (1.5 → 2, -1.5 → -1); INT32_MIN·INT32_MIN saturates
+ * to INT32_MAX.
  */
 export function srdhm(a: number, b: number): number {
   if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;

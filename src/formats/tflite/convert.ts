@@ -76,8 +76,7 @@ class OpCtx {
     if ((role === 'weights' || role === 'bias') && !constant) this.unsupported(`has a non-constant ${what} (${this.desc(i)}); MLForge needs constant weights`);
     if (role === 'act' && constant && what !== 'operand') this.unsupported(`has a constant ${what} (${this.desc(i)}); fold it before export`);
     const q = t.quant;
-    if (role === 'int32') return;
-    if (role === 'bias') return;
+    if (role === 'int32' || role === 'bias') return; // bias scale is implied by input × filter scales
     if (!q) this.bad(`${what} ${this.desc(i)} is int8 but has no quantization parameters`);
     if (role === 'act' || opts.axis === undefined) {
       if (q.scale.length !== 1) this.unsupported(`has per-channel quantization on ${what} ${this.desc(i)}; activations must be per-tensor`);
@@ -365,6 +364,7 @@ function convertOptions(c: OpCtx, builtin: number): OpOptions {
       } else {
         c.unsupported(`quantizes from ${tensorTypeName(xt)}; MLForge supports float32 → int8 and int8 → int8`);
       }
+      if (c.t(y).type !== TensorType.INT8) c.unsupported(`quantizes to ${tensorTypeName(c.t(y).type)}; MLForge supports int8 outputs`);
       c.expect(y, 'act', 'output');
       sameShape(c, x, y);
       return { kind: 'quantize' };

@@ -137,11 +137,6 @@ export class FbTable {
     return this.pos + off;
   }
 
-  has(id: number): boolean {
-    const s = 4 + 2 * id;
-    return s + 2 <= this.vtSize && this.view.u16(this.vt + s, `${this.what} vtable entry`) !== 0;
-  }
-
   private scalar(id: number, size: number, name: string): number {
     const p = this.field(id, size, name);
     if (p >= 0 && this.view.tracing) this.view.note('scalar', p, size, `${this.what}.${name}`);
