@@ -118,14 +118,17 @@ export function planGraph(g: PlanGraph, options: PlanOptions = {}): MemoryPlan {
   else {
     best = score(g, first, o, false, (l) => placeGreedy(l.buffers));
     if (o.strategy === 'optimized') {
+      // Smallest arena first; on a tie, the least total live bytes over all steps (less memory traffic, more in place).
+      const pressure = (c: Candidate): number => c.life.liveBytes.reduce((a, b) => a + b, 0);
       const better = (c: Candidate): void => {
-        if (c.place.arenaBytes < best.place.arenaBytes) best = c;
+        const d = c.place.arenaBytes - best.place.arenaBytes;
+        if (d < 0 || (d === 0 && pressure(c) < pressure(best))) best = c;
       };
       better(score(g, first, o, true, (l) => placeBest(l.buffers, l.liveBytes)));
       tried = 1 + forEachOrder(g, o.maxOrders, (order) => {
         // A layout can never beat its live-bytes lower bound: skip the placement when that cannot win.
         const life = lifetimes(g, [...order], { alignment: o.alignment, inPlace: true, preserveInputs: o.preserveInputs });
-        if (life.lowerBound >= best.place.arenaBytes) return;
+        if (life.lowerBound > best.place.arenaBytes) return;
         better({ order: [...order], life, place: placeBest(life.buffers, life.liveBytes) });
       });
     }

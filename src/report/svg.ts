@@ -62,14 +62,15 @@ export function linearTicks(lo: number, hi: number, count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  const first = Math.ceil(lo / step - 1e-9);
+  for (let k = 0; k <= 50 && (first + k) * step <= hi + step * 1e-9; k++) out.push(Number(((first + k) * step).toPrecision(12)));
   return out;
 }
 
 function logTicks(lo: number, hi: number, kind: 'log2' | 'log10'): number[] {
   const out: number[] = [];
   if (kind === 'log2') {
-    for (let e = Math.ceil(Math.log2(lo)); 2 ** e <= hi; e++) out.push(2 ** e);
+    for (let e = Math.ceil(Math.log2(lo)); 2 ** e <= hi && out.length < 64; e++) out.push(2 ** e);
     if (out.length > 7) {
       const stride = Math.ceil(out.length / 6);
       // keep ticks aligned to even exponents so labels stay round (1, 4, 16 KiB …)
@@ -77,7 +78,7 @@ function logTicks(lo: number, hi: number, kind: 'log2' | 'log10'): number[] {
     }
     return out;
   }
-  for (let e = Math.floor(Math.log10(lo)); 10 ** e <= hi; e++) {
+  for (let e = Math.floor(Math.log10(lo)); 10 ** e <= hi && out.length < 64; e++) {
     for (const m of [1, 2, 5]) {
       const v = m * 10 ** e;
       if (v >= lo && v <= hi) out.push(Number(v.toPrecision(6)));
@@ -90,9 +91,7 @@ function makeScale(values: readonly number[], kind: ScaleKind, clamp?: readonly 
   const finite = values.filter((v) => Number.isFinite(v) && (kind === 'linear' || v > 0));
   let lo = finite.length ? Math.min(...finite) : 0;
   let hi = finite.length ? Math.max(...finite) : 1;
-  if (kind !== 'linear' && finite.length) {
-    if (hi / lo < 4) kind = 'linear';
-  }
+  if (kind !== 'linear' && (!finite.length || hi / lo < 4)) kind = 'linear';
   if (kind === 'linear') {
     const span = hi - lo || Math.abs(hi) || 1;
     lo -= span * 0.06;

@@ -26,7 +26,7 @@ function describe(r: VerifyReport): string[] {
   } else {
     lines.push(`arena ${n(r.arenaBytes)} B`);
   }
-  lines.push(`run: ${r.commands.run}`);
+  lines.push(r.workDir ? `run again: cd ${r.workDir}/build-${r.target} && ${r.commands.run}` : '(pass --work-dir DIR to keep the export and the build)');
   return lines;
 }
 
