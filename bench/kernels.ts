@@ -5,9 +5,8 @@
  *            (conv forward as implicit-im2col GEMM, 1×1 convs and dense as plain GEMM).
  * --profile  one training step of a preset through the executor (`Network`) with every
  *            kernel call timed: where the time goes, per kernel and per layer shape.
- * --cpu      with --profile: time kernels by process CPU time instead of wall time
- *            (use with --threads 1 on a busy machine: waiting for the CPU is not counted).
- * Times are the best of several repetitions (robust to a busy machine).
+ * Kernel calls are recorded during one step and replayed one by one: each call's time
+ * is the best of several repetitions, so the numbers hold up on a busy machine.
  */
 import { nativeKernels, nativeLoadError, nativeThreads } from '../src/engine/kernels/native.js';
 import type { ConvShape, TrainKernels } from '../src/engine/kernels/types.js';
@@ -73,29 +72,22 @@ function gemmBench(): void {
   }
 }
 
-const useCpu = argv.includes('--cpu');
-/** Milliseconds: wall clock, or process CPU time with --cpu. */
-const now = (): number => {
-  if (!useCpu) return performance.now();
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
+interface Call { key: string; kernel: string; run: () => void }
 
-/** Wraps every kernel with a timer keyed by kernel name (and shape for the heavy ones). */
-function profiled(base: TrainKernels, acc: Map<string, number>): TrainKernels {
+/** Wraps every kernel to record its calls (kernel name, shape tag, a replay closure). */
+function recording(base: TrainKernels, calls: Call[]): TrainKernels {
   const wrapped: Record<string, unknown> = { name: base.name };
   for (const key of Object.keys(base) as (keyof TrainKernels)[]) {
     const fn = base[key];
     if (typeof fn !== 'function') continue;
     wrapped[key] = (...args: unknown[]) => {
       const s = args[0] as Record<string, number> | undefined;
-      const tag = s && typeof s === 'object' && 'kh' in s ? ` ${s.kh}x${s.kw}/${s.strideH} ${s.h}×${s.w}×${s.cin ?? s.c}→${s.cout ?? (s.c! * (s.multiplier ?? 1))}` : s && typeof s === 'object' && 'inF' in s ? ` ${s.inF}→${s.outF}` : s && typeof s === 'object' && 'rows' in s ? ` c${s.c}` : '';
-      const t0 = now();
-      const r = (fn as (...a: unknown[]) => unknown).apply(base, args);
-      const dt = now() - t0;
-      acc.set(key + tag, (acc.get(key + tag) ?? 0) + dt);
-      acc.set('@' + key, (acc.get('@' + key) ?? 0) + dt);
-      return r;
+      const o = s && typeof s === 'object' ? s : undefined;
+      const tag = o && 'kh' in o ? ` ${o.kh}x${o.kw}/${o.strideH} ${o.h}×${o.w}×${o.cin ?? o.c}→${o.cout ?? o.c! * (o.multiplier ?? 1)}`
+        : o && 'inF' in o ? ` ${o.inF}→${o.outF}` : o && 'rows' in o ? ` ${o.rows}×${o.c}` : typeof args[0] === 'object' && args[0] ? ` [${(args[0] as Float32Array).length}]` : '';
+      const run = () => (fn as (...a: unknown[]) => unknown).apply(base, args);
+      calls.push({ key: key + tag, kernel: key, run });
+      return run();
     };
   }
   return wrapped as unknown as TrainKernels;
@@ -103,8 +95,8 @@ function profiled(base: TrainKernels, acc: Map<string, number>): TrainKernels {
 
 function profile(models: string[], batch: number): void {
   for (const name of models) {
-    const acc = new Map<string, number>();
-    const kp = profiled(k, acc);
+    const calls: Call[] = [];
+    const kp = recording(k, calls);
     const net = new Network(resolveModel(findPreset(name)!.build()), kp, batch, 1);
     const x = rand(batch * net.inputSize);
     const labels = Int32Array.from({ length: batch }, (_, i) => i % net.outputSize);
@@ -117,17 +109,21 @@ function profile(models: string[], batch: number): void {
       net.backward(d);
     };
     for (let i = 0; i < 3; i++) step();
-    acc.clear();
-    const steps = 10;
-    const t0 = now();
-    for (let i = 0; i < steps; i++) step();
-    const total = (now() - t0) / steps;
-    const kern = [...acc.entries()].filter(([key]) => key.startsWith('@')).reduce((a, [, v]) => a + v, 0) / steps;
-    console.log(`\n${name} batch ${batch}: step ${total.toFixed(2)} ms (kernels ${kern.toFixed(2)} ms, executor ${(total - kern).toFixed(2)} ms) → ${(batch / total * 1000).toFixed(0)} samples/s without the optimizer`);
-    const rows = [...acc.entries()].map(([key, v]) => [key, v / steps] as const).sort((a, b) => b[1] - a[1]);
-    for (const [key, v] of rows.filter(([key]) => key.startsWith('@'))) console.log(`  ${key.slice(1).padEnd(24)} ${v.toFixed(3).padStart(8)} ms`);
+    calls.length = 0;
+    const wall = best(step, 3, 5);
+    const per = new Map<string, number>(), byKernel = new Map<string, number>();
+    let sum = 0;
+    for (const c of calls.slice(0, calls.length / 4)) { // the first recorded step only (best() ran it 1 + 5×3 times)
+      const t = best(c.run, 3, 9) * 1000;
+      sum += t;
+      per.set(c.key, (per.get(c.key) ?? 0) + t);
+      byKernel.set(c.kernel, (byKernel.get(c.kernel) ?? 0) + t);
+    }
+    console.log(`\n${name} batch ${batch}: kernels ${sum.toFixed(2)} ms per step (best of each call) → ${(batch / sum * 1000).toFixed(0)} samples/s` +
+      ` (forward+backward, no optimizer); whole step best ${(wall * 1000).toFixed(2)} ms`);
+    for (const [key, v] of [...byKernel.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${key.padEnd(24)} ${v.toFixed(3).padStart(8)} ms ${(100 * v / sum).toFixed(0).padStart(3)}%`);
     console.log('  top calls:');
-    for (const [key, v] of rows.filter(([key]) => !key.startsWith('@')).slice(0, 12)) console.log(`    ${key.padEnd(50)} ${v.toFixed(3).padStart(8)} ms`);
+    for (const [key, v] of [...per.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${key.padEnd(50)} ${v.toFixed(3).padStart(8)} ms`);
   }
 }
 

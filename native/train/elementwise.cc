@@ -1,7 +1,6 @@
 // Element-wise kernels: ReLU/ReLU6, add, dropout, scale, accumulate. Memory
-// bound; split into contiguous halves across threads only when large enough
-// to pay for the fork (the same halves the GEMMs give each thread, so data
-// stays in that core's L2).
+// bound; split into contiguous ranges across threads only when large enough
+// to pay for waking a worker. Plain loops the compiler vectorizes.
 #include "simd.h"
 #include "train.h"
 
@@ -29,7 +28,10 @@ void relu_forward(long len, const float* x, float* y, float cap) {
 
 void relu_backward(long len, const float* y, const float* dy, float* dx, float cap) {
   elementwise(len, [&](long b, long e) {
-    for (long i = b; i < e; i++) dx[i] = (y[i] > 0.f && y[i] < cap) ? dy[i] : 0.f;
+    for (long i = b; i < e; i++) {
+      const float g = dy[i], v = y[i];  // unconditional loads: the loop vectorizes as a blend
+      dx[i] = (v > 0.f && v < cap) ? g : 0.f;
+    }
   });
 }
 
@@ -40,10 +42,11 @@ void add_forward(long len, const float* a, const float* b, float* y) {
 }
 
 void dropout_forward(long len, const float* x, float* y, float* mask, double rate, uint32_t seed) {
-  // keep ⇔ h/2^32 ≥ rate ⇔ h ≥ ceil(rate·2^32) (h an integer)
-  const double r = static_cast<double>(rate);
-  const uint64_t thr = static_cast<uint64_t>(std::ceil(r * 4294967296.0));
-  const float keep = static_cast<float>(1.0 / (1.0 - r));
+  // keep ⇔ h/2^32 ≥ rate ⇔ h ≥ ceil(rate·2^32) (h an integer); thr = 2^32 keeps nothing
+  const uint64_t thr64 = static_cast<uint64_t>(std::ceil(rate * 4294967296.0));
+  const bool none = thr64 > 0xFFFFFFFFull;
+  const uint32_t thr = none ? 0u : static_cast<uint32_t>(thr64);
+  const float keep = none ? 0.f : static_cast<float>(1.0 / (1.0 - rate));
   elementwise(len, [&](long b, long e) {
     for (long i = b; i < e; i++) {
       uint32_t h = seed + static_cast<uint32_t>(i) * 0x9E3779B9u;
@@ -52,7 +55,7 @@ void dropout_forward(long len, const float* x, float* y, float* mask, double rat
       h ^= h >> 13;
       h *= 0xC2B2AE35u;
       h ^= h >> 16;
-      const float m = static_cast<uint64_t>(h) >= thr ? keep : 0.f;
+      const float m = h >= thr ? keep : 0.f;
       mask[i] = m;
       y[i] = x[i] * m;
     }

@@ -196,7 +196,7 @@ function trialTable(s: ForgeSummary): string {
   const front = new Set(s.front);
   const chosenId = s.chosen?.trialId;
   const num = (v: number | null, text: string, over = false): string =>
-    `<td class="n${over ? ' over' : ''}${v === null ? ' dim' : ''}" data-v="${v === null || !Number.isFinite(v) ? '' : v}">${text}</td>`;
+    `<td class="n${over ? ' over' : ''}${v === null ? ' dim' : ''}" data-v="${v === null || !Number.isFinite(v) ? '' : Number(v.toPrecision(6))}">${text}</td>`;
   const rows = [...s.trials].sort((a, b) => a.id - b.id).map((t) => {
     const mark = (t.id === chosenId ? '<span class="mark" title="chosen">★</span> ' : '') + (front.has(t.id) ? '<span class="mark" title="on the Pareto front">◆</span>' : '');
     const note = [t.note, ...t.reasons].filter((x): x is string => !!x).map(esc).join('; ');

@@ -330,8 +330,8 @@ export function heatmap(matrix: readonly (readonly number[])[], labels: readonly
   const fs = cell >= 40 ? 11 : cell >= 26 ? 9 : 7;
   const name = (i: number): string => labels[i] ?? String(i);
   const short = (i: number): string => ellipsize(name(i), 14);
-  const labW = Math.min(110, Math.max(...Array.from({ length: n }, (_, i) => textWidth(short(i), 11)), 20)) + 10;
-  const colLabH = Math.min(90, labW * 0.72) + 8;
+  const labW = Math.ceil(Math.min(110, Math.max(...Array.from({ length: n }, (_, i) => textWidth(short(i), 11)), 20)) + 10);
+  const colLabH = Math.ceil(Math.min(90, labW * 0.72) + 8);
   const m = { l: 22 + labW, t: 24 + colLabH, r: 64, b: 10 };
   const W = m.l + n * cell + m.r;
   const H = m.t + n * cell + m.b;
@@ -399,7 +399,7 @@ export interface BarOptions {
 export function hbars(bars: readonly Bar[], o: BarOptions): string {
   const W = o.width ?? 360;
   const row = o.row ?? 18;
-  const labW = o.labelWidth ?? Math.min(120, Math.max(40, ...bars.map((b) => textWidth(ellipsize(b.label, 18), 10.5))) + 8);
+  const labW = Math.ceil(o.labelWidth ?? Math.min(120, Math.max(40, ...bars.map((b) => textWidth(ellipsize(b.label, 18), 10.5))) + 8));
   const valW = 62;
   const top = 22;
   const H = top + bars.length * row + 4;

@@ -282,6 +282,9 @@ export function resolveSpec(raw: unknown, o: ResolveOptions = {}): ResolvedSpec 
   const task: Task = p.task ?? 'classification';
 
   const extra = p.boards ?? [];
+  extra.forEach((b, i) => {
+    if (extra.findIndex((other) => other.name === b.name) !== i) throw specError(where, ['boards', i, 'name'], `board "${b.name}" is defined twice`);
+  });
   let board: Board;
   if (flags.board !== undefined) {
     overrides.push('board');

@@ -171,7 +171,7 @@ export function makeFixture(o: FixtureOptions = {}): ForgeSummary {
   const trials: TrialRow[] = draft.map((d): TrialRow => {
     const base = { id: d.id, key: `${d.family}:${(d.id * 2654435761 % 2 ** 32).toString(16).padStart(8, '0')}`, family: d.family, lr: d.lr, estimate: d.est, feasible: !d.reasons.length, reasons: d.reasons, note: d.note };
     if (d.reasons.length) return { ...base, status: 'infeasible', epochs: 0, rung: 0, valAccuracy: null, int8ValAccuracy: null, curve: [] };
-    if (failedIds.has(d.id)) return { ...base, status: 'failed', epochs: 1, rung: 0, valAccuracy: null, int8ValAccuracy: null, curve: [], note: 'worker lost: training diverged (loss NaN at epoch 2)' };
+    if (failedIds.has(d.id)) return { ...base, status: 'failed', epochs: 1, rung: 0, valAccuracy: null, int8ValAccuracy: null, curve: [], note: 'training diverged at epoch 2 (loss exploded); not retried' };
     const rung = rungOf.get(d.id)!;
     const curve = curveFor(d, epochsAt[rung]!);
     const val = curve.at(-1)![2]!;

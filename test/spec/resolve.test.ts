@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MlforgeError } from '../../src/errors.js';
-import { defaultReserves, loadSpec, parseSpecYaml, resolveSpec } from '../../src/spec/index.js';
+import { ResolvedSpecSchema, defaultReserves, loadSpec, parseSpecYaml, resolveSpec } from '../../src/spec/index.js';
 import { findBoard } from '../../src/targets/index.js';
 
 let root: string;
@@ -37,6 +37,7 @@ describe('resolveSpec defaults', () => {
     expect(s.seed).toBe(0);
     expect(s.out).toBe(join(root, 'proj', 'out', 'spec'));
     expect(s.overrides).toEqual([]);
+    expect(ResolvedSpecSchema.parse(s)).toEqual(s);
   });
 
   it('defaults constraints to the board minus a stated reserve', () => {
@@ -155,6 +156,8 @@ describe('malformed specs', () => {
     [{ ...ok, dataset: 'notes.txt' }, 'spec.yaml: dataset: expected a built-in dataset, a .csv file or a folder, got notes.txt'],
     [{ board: 'rpi_pico' }, /^spec\.yaml: dataset: required/],
     [{ dataset: 'mnist' }, /^spec\.yaml: board: required/],
+    [{ ...ok, boards: [{ name: 'b', core: 'cortex-m4', defaultClockHz: 1, sramBytes: 1, flashBytes: 1 }, { name: 'b', core: 'cortex-m7', defaultClockHz: 1, sramBytes: 1, flashBytes: 1 }] },
+      'spec.yaml: boards[1].name: board "b" is defined twice'],
     [['a', 'list'], 'spec.yaml: expected a mapping of fields (task, dataset, board, …), got a list'],
   ])('%j', (raw, message) => {
     const e = thrown(() => resolveSpec(raw, { file: 'spec.yaml', cwd: join(root, 'proj') }));

@@ -115,13 +115,13 @@ const MUTATORS: Record<string, Mutator> = {
   },
   truncate: (_s, b, r) => b.slice(0, int(r, b.length)),
   duplicateChunk: (_s, b, r) => {
-    const len = 1 + int(r, 512), from = int(r, b.length - len), at = int(r, b.length);
+    const len = 1 + int(r, Math.min(512, b.length)), from = int(r, b.length - len + 1), at = int(r, b.length + 1);
     const c = new Uint8Array(b.length + len);
     c.set(b.subarray(0, at)); c.set(b.subarray(from, from + len), at); c.set(b.subarray(at), at + len);
     return c;
   },
   removeChunk: (_s, b, r) => {
-    const len = 1 + int(r, 512), at = int(r, b.length - len);
+    const len = 1 + int(r, Math.min(512, b.length - 1)), at = int(r, b.length - len + 1);
     const c = new Uint8Array(b.length - len);
     c.set(b.subarray(0, at)); c.set(b.subarray(at + len), at);
     return c;
@@ -218,6 +218,7 @@ describe('tflite reader fuzzing', () => {
       if (i % 2000 === 1999) {
         gc();
         heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+        if (LONG && i % 20000 === 19999) console.log(`tflite fuzz progress: ${i + 1} inputs, ${crashes.length} crashes, ${((Date.now() - started) / 1000).toFixed(0)} s`);
       }
     }
     gc();
