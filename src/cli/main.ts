@@ -5,6 +5,8 @@ import { fail } from './output.js';
 import { registerTrain } from './commands/train.js';
 import { registerPresets } from './commands/presets.js';
 import { registerBench } from './commands/bench.js';
+import { registerBoards } from './commands/boards.js';
+import { registerInit } from './commands/init.js';
 
 const program = new Command();
 program
@@ -19,6 +21,8 @@ program
 registerTrain(program);
 registerPresets(program);
 registerBench(program);
+registerBoards(program);
+registerInit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -27,7 +27,7 @@ h2 small { font-weight: 400; color: var(--muted); font-size: 12.5px; margin-left
 h3 { font-size: 13px; margin: 0 0 6px; font-weight: 650; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 p.caption, .caption { color: var(--muted); font-size: 12.5px; margin: 8px 0 0; }
 .grid { display: grid; gap: 16px; }
-.g4 { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1.35fr) minmax(0, 1.15fr); }
+.g4 { grid-template-columns: minmax(0, 0.95fr) minmax(0, 0.8fr) minmax(0, 1.4fr) minmax(0, 1.25fr); }
 .g3 { grid-template-columns: repeat(3, minmax(0, 1fr)); }
 .g2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 @media (max-width: 900px) { .g4, .g3, .g2 { grid-template-columns: minmax(0, 1fr); } }

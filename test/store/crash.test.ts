@@ -19,10 +19,11 @@ import type { SqliteDatabase } from '../../src/store/schema.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
-const TRIALS = 30;
+const TRIALS = 18;
 const ROUNDS = 8;
-// Kill delays after the child's "ready" stay below its paced work (≥ 2.6 s of epochs), so every round dies mid-run.
-const MAX_DELAY_MS = 300;
+// A round is killed 3–14 commits after "ready" plus 0–25 ms, so each makes progress and dies mid-run
+// (18 trials are ~130 commits) at a random point: inside a commit, an epoch, or an artifact write.
+const kill = (): { after: number; ms: number } => ({ after: 3 + Math.floor(Math.random() * 12), ms: Math.floor(Math.random() * 26) });
 
 // The fixture's schedule: rung 0 for all, rung 1 for every third, rung 2 for every ninth; 2·2^rung epochs; 2 metrics.
 const rungs = (seq: number): number[] => [0, ...(seq % 3 === 0 ? [1] : []), ...(seq % 9 === 0 ? [2] : [])];
@@ -47,8 +48,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the writer; SIGKILLs it `killAfterMs` after it prints "ready" (never when null); polls a reader meanwhile. */
-function runChild(killAfterMs: number | null): Promise<Child> {
+/** Runs the writer; SIGKILLs it `ms` after its `after`-th line past "ready" (never when null); polls a reader meanwhile. */
+function runChild(killAt: { after: number; ms: number } | null): Promise<Child> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, file, runDir, String(TRIALS)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Child = { lines: [], signal: null, code: null, stderr: '', polls: 0, pollErrors: [] };
@@ -56,6 +57,7 @@ function runChild(killAfterMs: number | null): Promise<Child> {
     let reader: Store | undefined;
     let poller: NodeJS.Timeout | undefined;
     let lastDone = 0;
+    let sinceReady = -1;
     const poll = (): void => {
       try {
         reader ??= Store.open(file, { readonly: true });
@@ -73,9 +75,12 @@ function runChild(killAfterMs: number | null): Promise<Child> {
       for (let i; (i = buf.indexOf('\n')) >= 0; buf = buf.slice(i + 1)) {
         const line = buf.slice(0, i);
         out.lines.push(line);
-        if (line !== 'ready') continue;
-        poller = setInterval(poll, 40);
-        if (killAfterMs !== null) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        if (line === 'ready') {
+          sinceReady = 0;
+          poller = setInterval(poll, 40);
+        } else if (sinceReady >= 0 && ++sinceReady === killAt?.after) {
+          setTimeout(() => child.kill('SIGKILL'), killAt.ms);
+        }
       }
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { out.stderr += d; });
@@ -135,8 +140,9 @@ describe('store: crash safety under SIGKILL', () => {
     let interrupted = 0;
     let resets = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const delay = Math.round(Math.random() * MAX_DELAY_MS);
-      const child = await runChild(delay);
+      const at = kill();
+      const t0 = Date.now();
+      const child = await runChild(at);
       expect(child.stderr).toBe('');
       expect(child.signal).toBe('SIGKILL'); // died mid-run, not at the end
       expect(child.pollErrors).toEqual([]);
@@ -144,7 +150,8 @@ describe('store: crash safety under SIGKILL', () => {
       for (const k of doneLines(child)) committed.add(k);
       const s = inspect(committed);
       interrupted += s.running;
-      log.push(`round ${round}: kill after ${delay} ms, +${doneLines(child).length} rungs, ${s.results} results, ${s.running} left running, ${child.polls} reader polls`);
+      log.push(`round ${round}: killed ${at.ms} ms after commit ${at.after} (${child.lines.at(-1)}), +${doneLines(child).length} rungs, `
+        + `${s.results} results, ${s.running} left running, ${child.polls} reader polls, ${Date.now() - t0} ms`);
       expect(s.integrity).toEqual(['ok']);
       expect(s.lost).toEqual([]);
       expect(s.duplicates).toBe(0);
