@@ -17,27 +17,42 @@ void elementwise(long len, F&& body) {
 }
 }  // namespace
 
+// Applies f to whole vectors of [b, e) and then to the masked tail.
+template <class F>
+inline void vectors(long b, long e, F&& f) {
+  long i = b;
+  for (; i + W <= e; i += W) f(i, true, mask_first(W));
+  if (i < e) f(i, false, mask_first(static_cast<int>(e - i)));
+}
+
 void relu_forward(long len, const float* x, float* y, float cap) {
   elementwise(len, [&](long b, long e) {
-    for (long i = b; i < e; i++) {
-      const float v = x[i] > 0.f ? x[i] : 0.f;
-      y[i] = v < cap ? v : cap;
-    }
+    const V cp = set1(cap), z = zero();
+    vectors(b, e, [&](long i, bool full, Mask m) {
+      const V v = min(max(full ? load(x + i) : loadm(x + i, m), z), cp);
+      if (full) store(y + i, v);
+      else storem(y + i, v, m);
+    });
   });
 }
 
 void relu_backward(long len, const float* y, const float* dy, float* dx, float cap) {
   elementwise(len, [&](long b, long e) {
-    for (long i = b; i < e; i++) {
-      const float g = dy[i], v = y[i];  // unconditional loads: the loop vectorizes as a blend
-      dx[i] = (v > 0.f && v < cap) ? g : 0.f;
-    }
+    const V cp = set1(cap);
+    vectors(b, e, [&](long i, bool full, Mask m) {
+      const V v = relu_grad(full ? load(y + i) : loadm(y + i, m), full ? load(dy + i) : loadm(dy + i, m), cp);
+      if (full) store(dx + i, v);
+      else storem(dx + i, v, m);
+    });
   });
 }
 
 void add_forward(long len, const float* a, const float* b, float* y) {
   elementwise(len, [&](long s, long e) {
-    for (long i = s; i < e; i++) y[i] = a[i] + b[i];
+    vectors(s, e, [&](long i, bool full, Mask m) {
+      if (full) store(y + i, add(load(a + i), load(b + i)));
+      else storem(y + i, add(loadm(a + i, m), loadm(b + i, m)), m);
+    });
   });
 }
 
@@ -64,7 +79,10 @@ void dropout_forward(long len, const float* x, float* y, float* mask, double rat
 
 void dropout_backward(long len, const float* dy, const float* mask, float* dx) {
   elementwise(len, [&](long b, long e) {
-    for (long i = b; i < e; i++) dx[i] = dy[i] * mask[i];
+    vectors(b, e, [&](long i, bool full, Mask m) {
+      if (full) store(dx + i, mul(load(dy + i), load(mask + i)));
+      else storem(dx + i, mul(loadm(dy + i, m), loadm(mask + i, m)), m);
+    });
   });
 }
 
@@ -77,7 +95,10 @@ void scale(long len, float* x, double a) {
 
 void accumulate(long len, const float* x, float* y) {
   elementwise(len, [&](long b, long e) {
-    for (long i = b; i < e; i++) y[i] += x[i];
+    vectors(b, e, [&](long i, bool full, Mask m) {
+      if (full) store(y + i, add(load(y + i), load(x + i)));
+      else storem(y + i, add(loadm(y + i, m), loadm(x + i, m)), m);
+    });
   });
 }
 

@@ -22,6 +22,11 @@ inline V add(V a, V b) { return _mm512_add_ps(a, b); }
 inline V sub(V a, V b) { return _mm512_sub_ps(a, b); }
 inline V mul(V a, V b) { return _mm512_mul_ps(a, b); }
 inline V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+/** g where 0 < y < cap, else +0. */
+inline V relu_grad(V y, V g, V cap) {
+  const Mask m = _mm512_cmp_ps_mask(y, _mm512_setzero_ps(), _CMP_GT_OQ) & _mm512_cmp_ps_mask(y, cap, _CMP_LT_OQ);
+  return _mm512_maskz_mov_ps(m, g);
+}
 inline V max(V a, V b) { return _mm512_mask_max_ps(a, 0xFFFF, a, b); }  // not _mm512_max_ps: GCC 12 false -Wmaybe-uninitialized
 inline V min(V a, V b) { return _mm512_mask_min_ps(a, 0xFFFF, a, b); }
 #elif defined(MLF_AVX2)
@@ -41,6 +46,10 @@ inline V add(V a, V b) { return _mm256_add_ps(a, b); }
 inline V sub(V a, V b) { return _mm256_sub_ps(a, b); }
 inline V mul(V a, V b) { return _mm256_mul_ps(a, b); }
 inline V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+inline V relu_grad(V y, V g, V cap) {
+  const V m = _mm256_and_ps(_mm256_cmp_ps(y, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_cmp_ps(y, cap, _CMP_LT_OQ));
+  return _mm256_and_ps(m, g);
+}
 inline V max(V a, V b) { return _mm256_max_ps(a, b); }
 inline V min(V a, V b) { return _mm256_min_ps(a, b); }
 #else
@@ -67,6 +76,11 @@ MLF_SIMD_BINOP(max, x > y ? x : y)
 MLF_SIMD_BINOP(min, x < y ? x : y)
 #undef MLF_SIMD_BINOP
 inline V fma(V a, V b, V c) { V r; for (int i = 0; i < 4; i++) r.v[i] = a.v[i] * b.v[i] + c.v[i]; return r; }
+inline V relu_grad(V y, V g, V cap) {
+  V r;
+  for (int i = 0; i < 4; i++) r.v[i] = (y.v[i] > 0.f && y.v[i] < cap.v[i]) ? g.v[i] : 0.f;
+  return r;
+}
 #endif
 
 }  // namespace simd

@@ -142,7 +142,7 @@ describe('exportC', () => {
     const m = resolveCModel(zooModel());
     const c = emitModelC(m);
     expect(m.plan.inPlace.length).toBeGreaterThan(0);
-    expect(c.match(/, in place;/g)?.length).toBe(m.plan.inPlace.length);
+    expect(invokeBody(c).match(/, in place;/g)?.length).toBe(m.plan.inPlace.length);
     expect(c).toContain('/* a view of its input: no code */');
     // The float edges of the zoo use the quantize kernels; the int8 ops never touch float.
     expect(invokeBody(c)).toContain('mlf_quantize_f32_s8(((float *)(void *)(mlforge_arena.bytes');

@@ -45,7 +45,7 @@ export function registerQuantize(program: Command): void {
 
       const ptq = runQuantization(loaded, splits.train, options);
       const ptqEval: Int8Evaluation = evaluateInt8(ptq.model, splits.test, { backend });
-      say(`float ${show(metric(float))} · int8 PTQ (${method.data}, ${Math.min(calibrationSamples, splits.train.y.length)} calibration samples) ${show(metric(ptqEval))}`);
+      if (o.qat) say(`float ${show(metric(float))} · int8 PTQ (${method.data}, ${Math.min(calibrationSamples, splits.train.y.length)} calibration samples) ${show(metric(ptqEval))}`);
 
       let final = ptq;
       let qatEval: Int8Evaluation | undefined;
