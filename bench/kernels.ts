@@ -110,10 +110,12 @@ function profile(models: string[], batch: number): void {
     };
     for (let i = 0; i < 3; i++) step();
     calls.length = 0;
+    step();
+    const one = calls.slice();
     const wall = best(step, 3, 5);
     const per = new Map<string, number>(), byKernel = new Map<string, number>();
     let sum = 0;
-    for (const c of calls.slice(0, calls.length / 4)) { // the first recorded step only (best() ran it 1 + 5×3 times)
+    for (const c of one) {
       const t = best(c.run, 3, 9) * 1000;
       sum += t;
       per.set(c.key, (per.get(c.key) ?? 0) + t);

@@ -118,6 +118,8 @@ export async function verify(model: Int8Model, opts: VerifyOptions): Promise<Ver
     throw new MlforgeError('BAD_INPUT', `expected a target among ${TARGETS.join(', ')}, got "${String(opts.target)}"`);
   }
   const target = opts.target;
+  const count = opts.samples?.length ?? opts.inputs ?? 100;
+  if (!Number.isInteger(count) || count < 1) throw new MlforgeError('BAD_INPUT', `expected at least 1 test input for verify, got ${count}`);
   if (target !== 'host') {
     requireTool('arm-none-eabi-gcc');
     requireTool('arm-none-eabi-size');
@@ -141,7 +143,6 @@ async function run(model: Int8Model, opts: VerifyOptions, target: Target, workDi
   const prepared = cModel.prepared;
 
   const count = opts.samples?.length ?? opts.inputs ?? 100;
-  if (!Number.isInteger(count) || count < 1) throw new MlforgeError('BAD_INPUT', `expected at least 1 test input for verify, got ${count}`);
   const samples = opts.samples ?? testInputs(prepared.inputs, count, opts.seed ?? 0);
   const interpreter = createInterpreter(model, { rounding: prepared.rounding, backend });
   const expected = samples.map((s) => interpreter.invoke(s));

@@ -75,18 +75,17 @@ export function lowerToInt8(g: FloatGraph, plan: QuantPlan, ranges: ReadonlyMap<
       }
       const perTensor = step.op === 'fully_connected' && opts.perChannelDense === false;
       const bias = g.weights.get(`${l.name}/bias`) ?? new Float32Array(param.channels);
-      const scales = perTensor ? Float64Array.of(weightScales(kernel, 1)[0]!) : weightScales(kernel, param.channels);
+      const scales = weightScales(kernel, perTensor ? 1 : param.channels);
+      const sW = (c: number) => scales[perTensor ? 0 : c]!;
       // Keep b / (s_in·s_w) inside int32 by raising s_w where needed.
       for (let c = 0; c < param.channels; c++) {
-        const k = perTensor ? 0 : c;
         const needed = Math.abs(bias[c]!) / (sIn * (INT32_MAX - 1));
-        if (scales[k]! < needed) scales[k] = Math.fround(needed * (1 + 1e-6));
+        if (sW(c) < needed) scales[perTensor ? 0 : c] = Math.fround(needed * (1 + 1e-6));
       }
-      const q = param.transpose(quantizeWeights(kernel, perTensor ? Array.from({ length: param.channels }, () => scales[0]!) : scales));
       const scaleList = Array.from(scales);
       const wq: TensorQuant = { scale: scaleList, zeroPoint: scaleList.map(() => 0), ...(perTensor ? {} : { axis: param.axis }) };
-      const w = add({ name: `${l.name}/weights`, shape: param.shape, dtype: 'int8', quant: wq }, q);
-      const biasScale = Array.from({ length: param.channels }, (_, c) => Math.fround(sIn * scales[perTensor ? 0 : c]!));
+      const w = add({ name: `${l.name}/weights`, shape: param.shape, dtype: 'int8', quant: wq }, param.transpose(quantizeWeights(kernel, scales)));
+      const biasScale = Array.from({ length: param.channels }, (_, c) => Math.fround(sIn * sW(c)));
       const bq = Int32Array.from(bias, (b, c) => roundHalfAway(b / biasScale[c]!));
       const bt = add({ name: `${l.name}/bias`, shape: [param.channels], dtype: 'int32',
         quant: { scale: biasScale, zeroPoint: biasScale.map(() => 0), ...(perTensor ? {} : { axis: 0 }) } }, bq);

@@ -79,7 +79,7 @@ export function planQuantization(resolved: ResolvedModel): QuantPlan {
   // Readers of a layer's output, looking through dropouts.
   const readers = (i: number): number[] => consumers[i]!.flatMap((c) => (layers[c]!.layer.type === 'dropout' ? readers(c) : [c]));
   const valueOf: (number | undefined)[] = [];
-  const fusedInto = new Map<number, number>(); // relu index → producer index
+  const fused = new Set<number>(); // relus fused into their producer
   const steps: PlanStep[] = [];
   const quantOf = new Map<number, QuantSource>([[MODEL_INPUT, OBSERVED]]);
   const src = (i: number): number => {
@@ -100,7 +100,7 @@ export function planQuantization(resolved: ResolvedModel): QuantPlan {
       continue;
     }
     if (l.type === 'relu' || l.type === 'relu6') {
-      if (fusedInto.has(i)) {
+      if (fused.has(i)) {
         valueOf.push(i);
         continue;
       }
@@ -128,7 +128,7 @@ export function planQuantization(resolved: ResolvedModel): QuantPlan {
       if (next.type === 'relu' || next.type === 'relu6') {
         activation = next.type;
         output = rd[0]!;
-        fusedInto.set(output, i);
+        fused.add(output);
       }
     }
     valueOf.push(output === i ? i : undefined);

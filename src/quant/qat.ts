@@ -25,7 +25,7 @@ import { MODEL_INPUT } from '../ir/shapes.js';
 import { Rng } from '../util/random.js';
 import { networkFor, type FloatGraph } from './graph.js';
 import { SOFTMAX_QUANT, type QuantPlan } from './plan.js';
-import { activationQuant, fakeQuantWeights, representable, type ActQuant, type Range } from './qparams.js';
+import { activationQuant, fakeQuantInPlace, fakeQuantWeights, representable, type ActQuant, type Range } from './qparams.js';
 
 export const QatOptions = z.object({
   epochs: z.number().int().positive().default(2),
@@ -108,21 +108,13 @@ export class FakeQuantizer {
   private fakeQuant(v: number, y: F32, training: boolean): void {
     if (training && this.plan.quantOf.get(v)!.kind === 'observed') this.track(v, y);
     const q = this.quantOf(v);
-    const { min, max } = representable(q);
-    const inv = 1 / q.scale;
-    let mask: Uint8Array | undefined;
     if (training && v !== MODEL_INPUT) {
-      mask = this.masks.get(v);
+      let mask = this.masks.get(v);
       if (!mask || mask.length < y.length) this.masks.set(v, (mask = new Uint8Array((y.length / this.net.batch) * this.maxBatch)));
+      const { min, max } = representable(q);
+      for (let i = 0; i < y.length; i++) mask[i] = y[i]! < min || y[i]! > max ? 1 : 0;
     }
-    for (let i = 0; i < y.length; i++) {
-      const x = y[i]!;
-      const clipped = x < min || x > max;
-      if (mask) mask[i] = clipped ? 1 : 0;
-      const r = x * inv;
-      const k = Math.min(Math.max(r < 0 ? -Math.round(-r) : Math.round(r), -128 - q.zeroPoint), 127 - q.zeroPoint);
-      y[i] = k * q.scale;
-    }
+    fakeQuantInPlace(y, q);
   }
 
   private track(v: number, y: F32): void {
@@ -146,11 +138,6 @@ export class FakeQuantizer {
 
 /** Kernel parameters and their output-channel counts (last axis of every float layout). */
 const kernelsOf = (net: Network) => net.params.filter((p) => p.name.endsWith('/kernel')).map((p) => ({ p, channels: p.shape[p.shape.length - 1]! }));
-
-/** Loads quantize-dequantize(weights) into the network's kernels (biases stay float). */
-export function quantizeNetworkWeights(net: Network): void {
-  for (const { p, channels } of kernelsOf(net)) fakeQuantWeights(p.data, channels, p.data);
-}
 
 export function qatFineTune(g: FloatGraph, plan: QuantPlan, ranges: ReadonlyMap<number, Range>, data: { train: Dataset; val?: Dataset },
   kernels: TrainKernels, opts: QatOptionsInput = {}, onEvent: (e: QatEvent) => void = () => {}): QatResult {

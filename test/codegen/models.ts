@@ -18,13 +18,15 @@ export const sharedModels = path.resolve(repoRoot, '../shared/models/mlperf-tiny
 export const loadShared = (name: string): Int8Model =>
   readTflite(new Uint8Array(readFileSync(path.join(sharedModels, name))), name);
 
-/** Golden inputs (48 rows) of a shared model, as Int8Arrays. */
-export function goldenInputs(stem: string, rowBytes: number): Int8Array[] {
-  const b = readFileSync(path.join(sharedModels, 'golden', `${stem}.inputs.bin`));
+/** Golden rows (48) of a shared model (TFLite Micro's inputs or outputs), as Int8Arrays. */
+export function goldenRows(stem: string, kind: 'inputs' | 'outputs', rowBytes: number): Int8Array[] {
+  const b = readFileSync(path.join(sharedModels, 'golden', `${stem}.${kind}.bin`));
   const rows: Int8Array[] = [];
   for (let o = 0; o + rowBytes <= b.length; o += rowBytes) rows.push(new Int8Array(b.buffer.slice(b.byteOffset + o, b.byteOffset + o + rowBytes)));
   return rows;
 }
+
+export const goldenInputs = (stem: string, rowBytes: number): Int8Array[] => goldenRows(stem, 'inputs', rowBytes);
 
 export function zooModel(seed = 1): Int8Model {
   const r = rng(seed);

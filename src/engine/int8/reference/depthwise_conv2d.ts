@@ -12,31 +12,34 @@ import type { DepthwiseParams } from '../types.js';
 export function depthwiseConv2d(
   p: DepthwiseParams, input: Int8Array, filter: Int8Array, bias: Int32Array | null, output: Int8Array,
 ): void {
-  const { input: x, filter: f, output: y } = p;
-  for (let b = 0; b < y.n; b++) {
-    for (let oy = 0; oy < y.h; oy++) {
-      for (let ox = 0; ox < y.w; ox++) {
-        for (let ic = 0; ic < x.c; ic++) {
-          for (let m = 0; m < p.depthMultiplier; m++) {
-            const oc = m + ic * p.depthMultiplier;
-            const inY0 = oy * p.strideH - p.padH;
-            const inX0 = ox * p.strideW - p.padW;
+  const { strideH, strideW, dilationH, dilationW, padH, padW, depthMultiplier, inputOffset, outputOffset, actMin, actMax, rounding } = p;
+  const { h: inH, w: inW, c: inC } = p.input;
+  const { h: kH, w: kW } = p.filter;
+  const { n: batches, h: outH, w: outW, c: outC } = p.output;
+  for (let b = 0; b < batches; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let ic = 0; ic < inC; ic++) {
+          for (let m = 0; m < depthMultiplier; m++) {
+            const oc = m + ic * depthMultiplier;
+            const inY0 = oy * strideH - padH;
+            const inX0 = ox * strideW - padW;
             let acc = 0;
-            for (let ky = 0; ky < f.h; ky++) {
-              for (let kx = 0; kx < f.w; kx++) {
-                const iy = inY0 + p.dilationH * ky;
-                const ix = inX0 + p.dilationW * kx;
-                if (iy < 0 || iy >= x.h || ix < 0 || ix >= x.w) continue;
-                const inputVal = input[((b * x.h + iy) * x.w + ix) * x.c + ic];
-                const filterVal = filter[(ky * f.w + kx) * f.c + oc];
-                acc = (acc + filterVal * (inputVal + p.inputOffset)) | 0;
+            for (let ky = 0; ky < kH; ky++) {
+              for (let kx = 0; kx < kW; kx++) {
+                const iy = inY0 + dilationH * ky;
+                const ix = inX0 + dilationW * kx;
+                if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) continue;
+                const inputVal = input[((b * inH + iy) * inW + ix) * inC + ic];
+                const filterVal = filter[(ky * kW + kx) * outC + oc];
+                acc = (acc + filterVal * (inputVal + inputOffset)) | 0;
               }
             }
             if (bias) acc = (acc + bias[oc]) | 0;
-            acc = requantize(acc, p.multiplier[oc], p.shift[oc], p.rounding);
-            acc = (acc + p.outputOffset) | 0;
-            acc = Math.min(Math.max(acc, p.actMin), p.actMax);
-            output[((b * y.h + oy) * y.w + ox) * y.c + oc] = acc;
+            acc = requantize(acc, p.multiplier[oc], p.shift[oc], rounding);
+            acc = (acc + outputOffset) | 0;
+            acc = Math.min(Math.max(acc, actMin), actMax);
+            output[((b * outH + oy) * outW + ox) * outC + oc] = acc;
           }
         }
       }
