@@ -132,12 +132,149 @@ void expand_image(const DepthwiseShape& s, const float* xi, float* xe) {
       for (int m = 0; m < M; m++) xe[(p * s.c + c) * M + m] = xi[p * s.c + c];
 }
 
+
+// ---- Stride 1, multiplier 1: flat rows. With stride 1 an output row is a
+// contiguous run of OW·C floats and tap (kh,kw) reads the padded input row
+// oh+kh shifted by kw·C, so every loop runs over full vectors whatever C is;
+// the weights are replicated along the row once per call (wrow[tap][j] = w[tap][j % C]).
+
+// xp (OH+KH-1, OW+KW-1, C) = x (H, W, C) placed at (pt, pl), zeros around.
+void pad_image(const float* xi, int H, int W, int C, int pt, int pl, int Hp, int Wp, float* xp) {
+  std::memset(xp, 0, sizeof(float) * static_cast<size_t>(Hp) * Wp * C);
+  for (int r = 0; r < Hp; r++) {
+    const int ih = r - pt;
+    if (ih < 0 || ih >= H) continue;
+    const int q0 = std::max(0, pl), iw0 = q0 - pl;            // first column that maps into x
+    const int q1 = std::min(Wp, pl + W);                       // one past the last
+    if (q1 > q0)
+      std::memcpy(xp + (static_cast<long>(r) * Wp + q0) * C, xi + (static_cast<long>(ih) * W + iw0) * C,
+                  sizeof(float) * (q1 - q0) * C);
+  }
+}
+
+// rows (taps × L) with row[t][j] = w[t][j % C], L = OW·C.
+void replicate_rows(const float* w, int taps, int C, int L, float* rows) {
+  for (int t = 0; t < taps; t++)
+    for (int j = 0; j < L; j++) rows[static_cast<long>(t) * L + j] = w[static_cast<long>(t) * C + j % C];
+}
+
+struct FlatShape {
+  int n, h, w, c, kh, kw, pt, pl, oh, ow;
+};
+
+// y (N, OH, OW, C) = depthwise stride-1 conv of x with replicated weights wrow and bias row brow (or null).
+void flat_forward(const FlatShape& f, const float* x, const float* wrow, const float* brow, float* y) {
+  const int L = f.ow * f.c, Hp = f.oh + f.kh - 1, Wp = f.ow + f.kw - 1, C = f.c;
+  const long imgIn = static_cast<long>(f.h) * f.w * C, imgOut = static_cast<long>(f.oh) * L;
+  const double work = static_cast<double>(f.n) * imgOut * f.kh * f.kw;
+  parallel_for(f.n, std::min<long>(f.n, threads_for(work, 65536.0)), [&](long img) {
+    float* xp = scratch(kSlotIm2col, static_cast<size_t>(Hp) * Wp * C);
+    pad_image(x + img * imgIn, f.h, f.w, C, f.pt, f.pl, Hp, Wp, xp);
+    for (int oh = 0; oh < f.oh; oh++) {
+      float* yr = y + img * imgOut + static_cast<long>(oh) * L;
+      for (int j0 = 0; j0 < L; j0 += 4 * W) {
+        const int cn = std::min(4 * W, L - j0), nv = (cn + W - 1) / W;
+        const Mask lm = mask_first(cn - (nv - 1) * W);
+        const bool whole = cn == 4 * W;
+        V acc[4];
+        for (int v = 0; v < 4; v++) {
+          if (v >= nv) break;
+          const bool full = whole || v < nv - 1;
+          acc[v] = brow ? (full ? load(brow + j0 + v * W) : loadm(brow + j0 + v * W, lm)) : zero();
+        }
+        for (int kh = 0; kh < f.kh; kh++) {
+          const float* xr = xp + static_cast<long>(oh + kh) * Wp * C + j0;
+          const float* wr = wrow + static_cast<long>(kh * f.kw) * L + j0;
+          for (int kw = 0; kw < f.kw; kw++) {
+            const float* xq = xr + kw * C;
+            const float* wq = wr + static_cast<long>(kw) * L;
+            if (whole) {
+              acc[0] = fma(load(xq), load(wq), acc[0]);
+              acc[1] = fma(load(xq + W), load(wq + W), acc[1]);
+              acc[2] = fma(load(xq + 2 * W), load(wq + 2 * W), acc[2]);
+              acc[3] = fma(load(xq + 3 * W), load(wq + 3 * W), acc[3]);
+            } else {
+              for (int v = 0; v < nv; v++)
+                acc[v] = v < nv - 1 ? fma(load(xq + v * W), load(wq + v * W), acc[v])
+                                    : fma(loadm(xq + v * W, lm), loadm(wq + v * W, lm), acc[v]);
+            }
+          }
+        }
+        for (int v = 0; v < nv; v++) {
+          if (whole || v < nv - 1) store(yr + j0 + v * W, acc[v]);
+          else storem(yr + j0 + v * W, acc[v], lm);
+        }
+      }
+    }
+  });
+}
+
+// dw (taps × C) = Σ_{n,oh,ow} xpad[oh+kh][ow+kw]·dy[oh][ow], chunks of images combined in order.
+void flat_weight_grad(const DepthwiseShape& s, const float* x, const float* dy, float* dw) {
+  const int C = s.c, L = s.outW * C, taps = s.kh * s.kw;
+  const int Hp = s.outH + s.kh - 1, Wp = s.outW + s.kw - 1;
+  const long imgIn = static_cast<long>(s.h) * s.w * C, imgOut = static_cast<long>(s.outH) * L;
+  const long perChunk = std::max<long>(1, (s.n + 15) / 16);
+  const long chunks = (s.n + perChunk - 1) / perChunk;
+  const long wlen = static_cast<long>(taps) * C;
+  float* part = shared_scratch(kSharedPartials, static_cast<size_t>(chunks * wlen));
+  const double work = static_cast<double>(s.n) * imgOut * taps;
+  parallel_for(chunks, std::min<long>(chunks, threads_for(work, 65536.0)), [&](long ch) {
+    float* xp = scratch(kSlotIm2col, static_cast<size_t>(Hp) * Wp * C);
+    float* acc = scratch(kSlotTile, static_cast<size_t>(taps) * L);  // flat accumulators
+    std::memset(acc, 0, sizeof(float) * static_cast<size_t>(taps) * L);
+    const long i0 = ch * perChunk, i1 = std::min<long>(s.n, i0 + perChunk);
+    for (long img = i0; img < i1; img++) {
+      pad_image(x + img * imgIn, s.h, s.w, C, s.padTop, s.padLeft, Hp, Wp, xp);
+      for (int oh = 0; oh < s.outH; oh++) {
+        const float* g = dy + img * imgOut + static_cast<long>(oh) * L;
+        for (int t = 0; t < taps; t++) {
+          const int kh = t / s.kw, kw = t % s.kw;
+          const float* xq = xp + (static_cast<long>(oh + kh) * Wp + kw) * C;
+          float* a = acc + static_cast<long>(t) * L;
+          int j = 0;
+          for (; j + W <= L; j += W) store(a + j, fma(load(xq + j), load(g + j), load(a + j)));
+          if (j < L) {
+            const Mask m = mask_first(L - j);
+            storem(a + j, fma(loadm(xq + j, m), loadm(g + j, m), loadm(a + j, m)), m);
+          }
+        }
+      }
+    }
+    float* out = part + ch * wlen;  // fold the row: out[t][c] = Σ_ow acc[t][ow·C + c]
+    for (int t = 0; t < taps; t++) {
+      const float* a = acc + static_cast<long>(t) * L;
+      for (int c = 0; c < C; c++) {
+        float sum = 0.f;
+        for (int ow = 0; ow < s.outW; ow++) sum += a[ow * C + c];
+        out[static_cast<long>(t) * C + c] = sum;
+      }
+    }
+  });
+  for (long i = 0; i < wlen; i++) {
+    float a = 0.f;
+    for (long ch = 0; ch < chunks; ch++) a += part[ch * wlen + i];
+    dw[i] = a;
+  }
+}
+
+bool flat_ok(const DepthwiseShape& s) { return s.strideH == 1 && s.strideW == 1 && s.multiplier == 1; }
+
 }  // namespace
 
 void depthwise_forward(const DepthwiseShape& s, const float* x, const float* w, const float* b, float* y) {
   const int C = s.c * s.multiplier;
   const long imgIn = static_cast<long>(s.h) * s.w * s.c, imgOut = static_cast<long>(s.outH) * s.outW * C;
   const double work = static_cast<double>(s.n) * imgOut * s.kh * s.kw;
+  if (flat_ok(s)) {
+    const int L = s.outW * C, taps = s.kh * s.kw;
+    float* wrow = shared_scratch(kSharedWeights, static_cast<size_t>(taps + 1) * L);
+    replicate_rows(w, taps, C, L, wrow);
+    if (b) replicate_rows(b, 1, C, L, wrow + static_cast<long>(taps) * L);
+    flat_forward({s.n, s.h, s.w, C, s.kh, s.kw, s.padTop, s.padLeft, s.outH, s.outW}, x, wrow,
+                 b ? wrow + static_cast<long>(taps) * L : nullptr, y);
+    return;
+  }
   if (s.multiplier == 1) {
     const long rows = static_cast<long>(s.n) * s.outH;
     parallel_for(rows, threads_for(work, 65536.0), [&](long r) {
@@ -162,6 +299,20 @@ void depthwise_backward(const DepthwiseShape& s, const float* x, const float* w,
   const double work = static_cast<double>(s.n) * imgOut * taps;
   const int nt = threads_for(work, 65536.0);
   if (db) column_sums(dy, static_cast<long>(s.n) * s.outH * s.outW, C, db);
+  if (flat_ok(s)) {
+    flat_weight_grad(s, x, dy, dw);
+    if (!dx) return;
+    // dx = stride-1 depthwise conv of dy with the kernel flipped, padded by K-1-pad
+    const int L = s.w * C;
+    float* wrow = shared_scratch(kSharedWeights, static_cast<size_t>(taps) * L);
+    for (int t = 0; t < taps; t++) {
+      const int src = (taps - 1 - t);  // (KH-1-kh, KW-1-kw)
+      for (int j = 0; j < L; j++) wrow[static_cast<long>(t) * L + j] = w[static_cast<long>(src) * C + j % C];
+    }
+    flat_forward({s.n, s.outH, s.outW, C, s.kh, s.kw, s.kh - 1 - s.padTop, s.kw - 1 - s.padLeft, s.h, s.w}, dy, wrow,
+                 nullptr, dx);
+    return;
+  }
 
   // Weights: chunks of output rows (sizes depend on the shape only), partials combined in order.
   const long rows = static_cast<long>(s.n) * s.outH;

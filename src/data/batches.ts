@@ -18,6 +18,9 @@ export interface BatchOptions {
   readonly seed: number;
   /** Max random shift in pixels for [H, W, C] samples (0 = off). Out-of-image pixels take `fill`. */
   readonly shift?: number;
+  /** Max random rotation in degrees and relative zoom (e.g. 0.1 = ±10 %) for [H, W, C] samples. */
+  readonly rotate?: number;
+  readonly zoom?: number;
   readonly fill?: number;
 }
 
@@ -47,12 +50,39 @@ export class Batcher {
       for (let i = 0; i < n; i++) {
         const j = this.order[start + i]!;
         const src = this.d.x.subarray(j * this.f, (j + 1) * this.f);
-        if (shift > 0 && this.d.shape.length === 3) {
-          this.translate(src, this.xb.subarray(i * this.f, (i + 1) * this.f), this.rng.int(2 * shift + 1) - shift, this.rng.int(2 * shift + 1) - shift);
-        } else this.xb.set(src, i * this.f);
+        const dst = this.xb.subarray(i * this.f, (i + 1) * this.f);
+        if (this.d.shape.length === 3 && ((this.o.rotate ?? 0) > 0 || (this.o.zoom ?? 0) > 0)) {
+          const r = this.o.rotate ?? 0, z = this.o.zoom ?? 0;
+          this.affine(src, dst, this.rng.uniform(-r, r) * Math.PI / 180, 1 + this.rng.uniform(-z, z),
+            this.rng.uniform(-shift, shift), this.rng.uniform(-shift, shift));
+        } else if (shift > 0 && this.d.shape.length === 3) {
+          this.translate(src, dst, this.rng.int(2 * shift + 1) - shift, this.rng.int(2 * shift + 1) - shift);
+        } else dst.set(src);
         this.yb[i] = this.d.y[j]!;
       }
       yield { x: this.xb.subarray(0, n * this.f), y: this.yb.subarray(0, n), n };
+    }
+  }
+
+  /** Rotation by `angle` and zoom `scale` about the centre, then a shift; bilinear sampling. */
+  private affine(src: Float32Array, dst: Float32Array, angle: number, scale: number, ty: number, tx: number): void {
+    const [h, w, c] = this.d.shape as [number, number, number];
+    const fill = this.o.fill ?? 0;
+    const [cy, cx] = [(h - 1) / 2, (w - 1) / 2];
+    const cos = Math.cos(angle) / scale, sin = Math.sin(angle) / scale;
+    const at = (y: number, x: number, k: number) => (y < 0 || y >= h || x < 0 || x >= w ? fill : src[(y * w + x) * c + k]!);
+    for (let r = 0; r < h; r++) {
+      for (let q = 0; q < w; q++) {
+        // Inverse map: where in the source this output pixel comes from.
+        const dy = r - cy - ty, dx = q - cx - tx;
+        const sy = cos * dy - sin * dx + cy, sx = sin * dy + cos * dx + cx;
+        const y0 = Math.floor(sy), x0 = Math.floor(sx);
+        const fy = sy - y0, fx = sx - x0;
+        for (let k = 0; k < c; k++) {
+          dst[(r * w + q) * c + k] = (1 - fy) * ((1 - fx) * at(y0, x0, k) + fx * at(y0, x0 + 1, k)) +
+            fy * ((1 - fx) * at(y0 + 1, x0, k) + fx * at(y0 + 1, x0 + 1, k));
+        }
+      }
     }
   }
 

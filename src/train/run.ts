@@ -63,7 +63,9 @@ export function runTraining(o: TrainRunOptions): TrainRunSummary {
   // Images share one statistic per channel; tabular features get their own.
   const norm = computeNormalization(splits.train, data.shape.length === 1);
   for (const s of [splits.train, splits.val, splits.test]) normalizeInPlace(s.x, norm);
-  const result = train(model, { train: splits.train, val: splits.val }, o.config, o.onEvent);
+  // Augmentation moves in background pixels: raw 0, after normalization -mean/std.
+  const config = { augmentFill: -norm.mean[0]! / norm.std[0]!, ...o.config };
+  const result = train(model, { train: splits.train, val: splits.val }, config, o.onEvent);
   const test = evaluate(result.network, splits.test, result.task);
   const counts = countModel(model);
   saveTrained(o.out, result.network, {

@@ -16,6 +16,8 @@ export function registerTrain(program: Command): void {
     .option('--weight-decay <x>', 'weight decay', '0')
     .option('--label-smoothing <x>', 'label smoothing', '0')
     .option('--augment-shift <px>', 'random translation of image inputs, in pixels', '2')
+    .option('--augment-rotate <deg>', 'random rotation of image inputs, in degrees', '0')
+    .option('--augment-zoom <x>', 'random zoom of image inputs (0.1 = ±10 %)', '0')
     .option('--patience <n>', 'early stopping after n epochs without validation improvement (0 = off)', '0')
     .option('--kernels <impl>', 'auto, native or reference', 'auto')
     .option('--out <dir>', 'output folder', 'out/model')
@@ -34,6 +36,8 @@ export function registerTrain(program: Command): void {
           optimizer: { kind: o.optimizer, weightDecay: Number(o.weightDecay) },
           labelSmoothing: Number(o.labelSmoothing),
           augmentShift: parseIntArg('augment-shift', o.augmentShift, 0),
+          augmentRotate: Number(o.augmentRotate),
+          augmentZoom: Number(o.augmentZoom),
           patience: parseIntArg('patience', o.patience, 0),
           kernels: o.kernels,
         },

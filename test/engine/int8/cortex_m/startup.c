@@ -17,11 +17,9 @@ static int semihost(int op, const void *arg) {
 
 void harness_write(const char *s) { semihost(0x04, s); /* SYS_WRITE0 */ }
 
+/* SYS_EXIT with ADP_Stopped_ApplicationExit (status 0) or ADP_Stopped_RunTimeErrorUnknown. */
 void harness_exit(int code) {
-  static uint32_t args[2];
-  args[0] = 0x20026; /* ADP_Stopped_ApplicationExit */
-  args[1] = (uint32_t)code;
-  semihost(0x18, args); /* SYS_EXIT */
+  semihost(0x18, (const void *)(uintptr_t)(code == 0 ? 0x20026u : 0x20023u));
   for (;;) {
   }
 }
