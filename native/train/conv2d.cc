@@ -1,7 +1,7 @@
 // conv2d forward and backward as GEMMs over an implicit im2col (NHWC).
 //
 //   forward   y (P×Cout)       = im2col(x) (P×K) · w (K×Cout) + b        P = N·OH·OW, K = KH·KW·Cin
-//   weights   dwᵀ (Cout×K)     = dyᵀ (Cout×P) · im2col(x) (P×K)           chunked over P, ordered combine
+//   weights   dw (K×Cout)      = im2col(x)ᵀ (K×P) · dy (P×Cout)           chunked over P, ordered combine
 //   input     stride 1:  dx    = conv(dy, w flipped and transposed)       a forward conv, no scatter
 //             stride >1: dx    = col2im(dy · wᵀ), per image               scatter-add, one image per task
 //
@@ -9,6 +9,7 @@
 // rows of one micro-panel (contiguous runs of KW·Cin floats, zeros at borders).
 // A 1×1/stride-1/unpadded conv reads x as the matrix directly.
 #include "gemm.h"
+#include "simd.h"
 #include "train.h"
 
 namespace mlf {
@@ -36,69 +37,67 @@ void im2col_row(const ConvShape& s, const float* x, long m, int k0, int kc, floa
     const int segEnd = std::min(kend, base + rowLen);
     const int ih = oh * s.strideH - s.padTop + kh;
     if (ih < 0 || ih >= s.h || kwLo >= kwHi) {
-      std::memset(dst + (k - k0), 0, sizeof(float) * (segEnd - k));
+      simd::clear(dst + (k - k0), segEnd - k);
       k = segEnd;
       continue;
     }
     const int vLo = base + kwLo * s.cin, vHi = base + kwHi * s.cin;
     const int a = std::min(segEnd, std::max(k, vLo));
     const int b = std::max(a, std::min(segEnd, vHi));
-    if (a > k) std::memset(dst + (k - k0), 0, sizeof(float) * (a - k));
+    if (a > k) simd::clear(dst + (k - k0), a - k);
     if (b > a) {
       const long src = ((n * s.h + ih) * s.w + iw0) * static_cast<long>(s.cin) + (a - base);
-      std::memcpy(dst + (a - k0), x + src, sizeof(float) * (b - a));
+      simd::copy(dst + (a - k0), x + src, b - a);
     }
-    if (segEnd > b) std::memset(dst + (b - k0), 0, sizeof(float) * (segEnd - b));
+    if (segEnd > b) simd::clear(dst + (b - k0), segEnd - b);
     k = segEnd;
   }
 }
 
-// dw (K×Cout) = Σ_chunks (dyᵀ · im2col)ᵀ; chunk boundaries depend on P only.
+// dw (K×Cout) = Σ_chunks im2colᵀ·dy; the im2col rows (or x itself for a 1×1 conv) are
+// read by columns, so nothing is transposed. Chunk boundaries depend on P only.
 void weight_grad(const ConvShape& s, const float* x, const float* dy, float* dw) {
   const long P = static_cast<long>(s.n) * s.outH * s.outW;
   const int K = s.kh * s.kw * s.cin, Cout = s.cout;
   const bool pw = is_pointwise(s);
   const long chunk = std::max<long>(KC, ((P + 7) / 8 + KC - 1) / KC * KC);
   const long chunks = (P + chunk - 1) / chunk;
-  const GemmPlan plan = gemm_plan(K);
-  const int coutPad = (Cout + plan.MR - 1) / plan.MR * plan.MR;
-  float* partials = chunks > 1 ? shared_scratch(kSharedPartials, static_cast<size_t>(chunks) * Cout * K) : nullptr;
-  const int nt = std::min<long>(chunks, threads_for(2.0 * P * Cout * K, 400000.0));
+  const GemmPlan plan = gemm_plan(Cout);
+  const long wlen = static_cast<long>(K) * Cout;
+  float* partials = chunks > 1 ? shared_scratch(kSharedPartials, static_cast<size_t>(chunks * wlen)) : nullptr;
+  const int nt = static_cast<int>(std::min<long>(chunks, threads_for(2.0 * P * Cout * K, 400000.0)));
+  if (chunks == 1 && pw) {  // one contraction, parallel over row panels instead
+    gemm_tn(K, Cout, static_cast<int>(P), x, s.cin, dy, Cout, dw, Cout);
+    return;
+  }
   parallel_for(chunks, nt, [&](long c) {
-    float* part = chunks > 1 ? partials + c * Cout * static_cast<long>(K) : nullptr;
-    float* At = scratch(kSlotPackA, static_cast<size_t>(coutPad) * KC);
+    float* out = chunks > 1 ? partials + c * wlen : dw;
     float* col = pw ? nullptr : scratch(kSlotIm2col, static_cast<size_t>(KC) * K);
-    std::memset(At + static_cast<size_t>(Cout) * KC, 0, sizeof(float) * (coutPad - Cout) * KC);
-    // Single chunk: write dwᵀ to the tile scratch, transposed into dw below.
-    float* out = part ? part : scratch(kSlotTile, static_cast<size_t>(Cout) * K);
     const long pBegin = c * chunk, pEnd = std::min(P, pBegin + chunk);
     for (long p0 = pBegin; p0 < pEnd; p0 += KC) {
       const int kc = static_cast<int>(std::min<long>(KC, pEnd - p0));
-      transpose(dy + p0 * Cout, Cout, kc, Cout, At, KC);
-      const float* Bm;
-      long ldb;
+      const float* At;
+      long lda;
       if (pw) {
-        Bm = x + p0 * s.cin;
-        ldb = s.cin;
+        At = x + p0 * s.cin;
+        lda = s.cin;
       } else {
         for (int p = 0; p < kc; p++) im2col_row(s, x, p0 + p, 0, K, col + static_cast<long>(p) * K);
-        Bm = col;
-        ldb = K;
+        At = col;
+        lda = K;
       }
-      for (int r = 0; r < Cout; r += plan.MR)
-        gemm_panel(plan, kc, At + static_cast<long>(r) * KC, Bm, ldb, out + static_cast<long>(r) * K, K,
-                   std::min(plan.MR, Cout - r), K, p0 > pBegin, nullptr);
+      for (int r = 0; r < K; r += plan.MR)
+        gemm_panel_t(plan, kc, At + r, lda, dy + p0 * Cout, Cout, out + static_cast<long>(r) * Cout, Cout,
+                     std::min(plan.MR, K - r), Cout, p0 > pBegin);
     }
-    if (!part) transpose(out, K, Cout, K, dw, Cout);
   });
   if (chunks > 1) {
-    parallel_ranges(K, threads_for(static_cast<double>(chunks) * Cout * K, 32768.0), [&](long kb, long ke) {
-      for (long k = kb; k < ke; k++)
-        for (int co = 0; co < Cout; co++) {
-          float acc = 0.f;
-          for (long c = 0; c < chunks; c++) acc += partials[(c * Cout + co) * static_cast<long>(K) + k];
-          dw[k * Cout + co] = acc;
-        }
+    parallel_ranges(wlen, threads_for(static_cast<double>(chunks) * wlen, 32768.0), [&](long b, long e) {
+      for (long i = b; i < e; i++) {
+        float acc = 0.f;
+        for (long c = 0; c < chunks; c++) acc += partials[c * wlen + i];
+        dw[i] = acc;
+      }
     });
   }
 }

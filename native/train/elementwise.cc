@@ -62,15 +62,38 @@ void dropout_forward(long len, const float* x, float* y, float* mask, double rat
   const bool none = thr64 > 0xFFFFFFFFull;
   const uint32_t thr = none ? 0u : static_cast<uint32_t>(thr64);
   const float keep = none ? 0.f : static_cast<float>(1.0 / (1.0 - rate));
+  auto hash = [seed](uint32_t i) {
+    uint32_t h = seed + i * 0x9E3779B9u;
+    h ^= h >> 16;
+    h *= 0x85EBCA6Bu;
+    h ^= h >> 13;
+    h *= 0xC2B2AE35u;
+    h ^= h >> 16;
+    return h;
+  };
   elementwise(len, [&](long b, long e) {
-    for (long i = b; i < e; i++) {
-      uint32_t h = seed + static_cast<uint32_t>(i) * 0x9E3779B9u;
-      h ^= h >> 16;
-      h *= 0x85EBCA6Bu;
-      h ^= h >> 13;
-      h *= 0xC2B2AE35u;
-      h ^= h >> 16;
-      const float m = h >= thr ? keep : 0.f;
+    long i = b;
+#if defined(MLF_AVX512)
+    const __m512i golden = _mm512_set1_epi32(static_cast<int>(0x9E3779B9u)), c1 = _mm512_set1_epi32(static_cast<int>(0x85EBCA6Bu)),
+                  c2 = _mm512_set1_epi32(static_cast<int>(0xC2B2AE35u)), sd = _mm512_set1_epi32(static_cast<int>(seed)),
+                  th = _mm512_set1_epi32(static_cast<int>(thr)), lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512 kv = _mm512_set1_ps(keep);
+    // maskz shifts: GCC 12 warns falsely on _mm512_srli_epi32
+    for (; i + 16 <= e; i += 16) {
+      __m512i h = _mm512_add_epi32(sd, _mm512_mullo_epi32(_mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(i)), lane), golden));
+      h = _mm512_xor_si512(h, _mm512_maskz_srli_epi32(0xFFFF, h, 16));
+      h = _mm512_mullo_epi32(h, c1);
+      h = _mm512_xor_si512(h, _mm512_maskz_srli_epi32(0xFFFF, h, 13));
+      h = _mm512_mullo_epi32(h, c2);
+      h = _mm512_xor_si512(h, _mm512_maskz_srli_epi32(0xFFFF, h, 16));
+      const __mmask16 k = _mm512_cmp_epu32_mask(h, th, _MM_CMPINT_NLT);
+      const __m512 m = _mm512_maskz_mov_ps(k, kv);
+      _mm512_storeu_ps(mask + i, m);
+      _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), m));
+    }
+#endif
+    for (; i < e; i++) {
+      const float m = hash(static_cast<uint32_t>(i)) >= thr ? keep : 0.f;
       mask[i] = m;
       y[i] = x[i] * m;
     }

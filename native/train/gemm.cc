@@ -15,8 +15,10 @@ using namespace simd;
 
 namespace {
 
-template <int MR, int NV, bool FULL>
-void ukernel(int kc, const float* __restrict Ap, const float* __restrict B, long ldb, float* __restrict C,
+// TA = false: A[i][k] at Ap[i*KC + k] (packed block); TA = true: A[i][k] at Ap[k*lda + i]
+// (A given transposed, e.g. an im2col or activation matrix read by columns).
+template <int MR, int NV, bool FULL, bool TA>
+void ukernel(int kc, const float* __restrict Ap, long lda, const float* __restrict B, long ldb, float* __restrict C,
              long ldc, int mvalid, int lastn, bool acc, const float* __restrict bias) {
   V c[MR][NV];
 #pragma GCC unroll 32
@@ -31,11 +33,12 @@ void ukernel(int kc, const float* __restrict Ap, const float* __restrict B, long
     for (int v = 0; v < NV; v++) b[v] = (FULL || v < NV - 1) ? load(B + v * W) : loadm(B + v * W, lm);
 #pragma GCC unroll 32
     for (int i = 0; i < MR; i++) {
-      const V a = set1(Ap[i * KC + k]);
+      const V a = set1(TA ? Ap[i] : Ap[i * KC + k]);
 #pragma GCC unroll 4
       for (int v = 0; v < NV; v++) c[i][v] = fma(a, b[v], c[i][v]);
     }
     B += ldb;
+    if (TA) Ap += lda;
   }
   V bv[NV];
 #pragma GCC unroll 4
@@ -53,13 +56,18 @@ void ukernel(int kc, const float* __restrict Ap, const float* __restrict B, long
   }
 }
 
-using UK = void (*)(int, const float*, const float*, long, float*, long, int, int, bool, const float*);
+using UK = void (*)(int, const float*, long, const float*, long, float*, long, int, int, bool, const float*);
 
 template <int MR, int NV>
-void tile(int kc, const float* Ap, const float* B, long ldb, float* C, long ldc, int mvalid, int lastn, bool acc,
-          const float* bias) {
-  if (lastn == W) ukernel<MR, NV, true>(kc, Ap, B, ldb, C, ldc, mvalid, lastn, acc, bias);
-  else ukernel<MR, NV, false>(kc, Ap, B, ldb, C, ldc, mvalid, lastn, acc, bias);
+void tile(int kc, const float* Ap, long lda, const float* B, long ldb, float* C, long ldc, int mvalid, int lastn,
+          bool acc, const float* bias) {
+  if (lda > 0) {
+    if (lastn == W) ukernel<MR, NV, true, true>(kc, Ap, lda, B, ldb, C, ldc, mvalid, lastn, acc, bias);
+    else ukernel<MR, NV, false, true>(kc, Ap, lda, B, ldb, C, ldc, mvalid, lastn, acc, bias);
+  } else {
+    if (lastn == W) ukernel<MR, NV, true, false>(kc, Ap, 0, B, ldb, C, ldc, mvalid, lastn, acc, bias);
+    else ukernel<MR, NV, false, false>(kc, Ap, 0, B, ldb, C, ldc, mvalid, lastn, acc, bias);
+  }
 }
 
 template <int MR, int NVMAX>
@@ -105,22 +113,73 @@ GemmPlan gemm_plan(int n) {
 #endif
 }
 
-void gemm_panel(const GemmPlan& p, int kc, const float* Ap, const float* B, long ldb, float* C, long ldc,
-                int mvalid, int ncols, bool acc, const float* bias) {
+namespace {
+void panel(const GemmPlan& p, int kc, const float* Ap, long lda, const float* B, long ldb, float* C, long ldc,
+           int mvalid, int ncols, bool acc, const float* bias) {
   const UK full = pick(p.MR, p.NV);
   int j = 0;
   for (; j + p.NR <= ncols; j += p.NR)
-    full(kc, Ap, B + j, ldb, C + j, ldc, mvalid, W, acc, bias ? bias + j : nullptr);
+    full(kc, Ap, lda, B + j, ldb, C + j, ldc, mvalid, W, acc, bias ? bias + j : nullptr);
   if (j < ncols) {
     const int rest = ncols - j, nv = (rest + W - 1) / W;
-    pick(p.MR, nv)(kc, Ap, B + j, ldb, C + j, ldc, mvalid, rest - (nv - 1) * W, acc, bias ? bias + j : nullptr);
+    pick(p.MR, nv)(kc, Ap, lda, B + j, ldb, C + j, ldc, mvalid, rest - (nv - 1) * W, acc, bias ? bias + j : nullptr);
   }
+}
+}  // namespace
+
+void gemm_panel(const GemmPlan& p, int kc, const float* Ap, const float* B, long ldb, float* C, long ldc,
+                int mvalid, int ncols, bool acc, const float* bias) {
+  panel(p, kc, Ap, 0, B, ldb, C, ldc, mvalid, ncols, acc, bias);
+}
+
+void gemm_panel_t(const GemmPlan& p, int kc, const float* At, long lda, const float* B, long ldb, float* C, long ldc,
+                  int mvalid, int ncols, bool acc) {
+  if (mvalid == p.MR) {
+    panel(p, kc, At, lda, B, ldb, C, ldc, mvalid, ncols, acc, nullptr);
+    return;
+  }
+  // A partial panel would read past the last valid column: copy it, zero-padded to MR.
+  float* t = scratch(kSlotMisc, static_cast<size_t>(kc) * p.MR);
+  for (int k = 0; k < kc; k++) {
+    float* d = t + static_cast<long>(k) * p.MR;
+    const float* src = At + k * lda;
+    for (int i = 0; i < mvalid; i++) d[i] = src[i];
+    for (int i = mvalid; i < p.MR; i++) d[i] = 0.f;
+  }
+  panel(p, kc, t, p.MR, B, ldb, C, ldc, mvalid, ncols, acc, nullptr);
+}
+
+void gemm_tn(int M, int N, int K, const float* At, long lda, const float* B, long ldb, float* C, long ldc,
+             int maxThreads) {
+  if (M <= 0 || N <= 0) return;
+  const GemmPlan p = gemm_plan(N);
+  const int rp = (M + p.MR - 1) / p.MR, cp = (N + p.NR - 1) / p.NR;
+  int nt = threads_for(2.0 * M * N * std::max(K, 1), 400000.0);
+  if (maxThreads > 0) nt = std::min(nt, maxThreads);
+  int cg = 1;
+  if (nt > 1 && rp < 4 * nt) cg = std::min(cp, (4 * nt + rp - 1) / rp);
+  const int cpg = (cp + cg - 1) / cg;
+  cg = (cp + cpg - 1) / cpg;
+  parallel_for(static_cast<long>(rp) * cg, nt, [&](long t) {
+    const int r = static_cast<int>(t / cg), g = static_cast<int>(t % cg);
+    const int row0 = r * p.MR, mvalid = std::min(p.MR, M - row0);
+    const int c0 = g * cpg * p.NR, ncols = std::min(cpg * p.NR, N - c0);
+    float* c = C + static_cast<long>(row0) * ldc + c0;
+    if (K <= 0) {
+      for (int i = 0; i < mvalid; i++) std::memset(c + i * ldc, 0, sizeof(float) * ncols);
+      return;
+    }
+    for (int k0 = 0; k0 < K; k0 += KC) {
+      const int kc = std::min(KC, K - k0);
+      gemm_panel_t(p, kc, At + static_cast<long>(k0) * lda + row0, lda, B + static_cast<long>(k0) * ldb + c0, ldb, c,
+                   ldc, mvalid, ncols, k0 > 0);
+    }
+  });
 }
 
 void pack_rows(const float* A, long lda, int row0, int mvalid, int k0, int kc, int MR, float* dst) {
   (void)MR;
-  for (int i = 0; i < mvalid; i++)
-    std::memcpy(dst + static_cast<size_t>(i) * KC, A + static_cast<long>(row0 + i) * lda + k0, sizeof(float) * kc);
+  for (int i = 0; i < mvalid; i++) copy(dst + static_cast<size_t>(i) * KC, A + static_cast<long>(row0 + i) * lda + k0, kc);
 }
 
 void transpose(const float* src, long srcld, int rows, int cols, float* dst, long dstld) {

@@ -42,6 +42,13 @@ void gemm_panel(const GemmPlan& p, int kc, const float* Ap, const float* B, long
                 float* C, long ldc, int mvalid, int ncols, bool acc, const float* bias);
 
 /**
+ * Like gemm_panel with A given transposed: A[i][k] = At[k*lda + i], i < mvalid (never
+ * read beyond), k < kc (any kc: no KC limit). No bias.
+ */
+void gemm_panel_t(const GemmPlan& p, int kc, const float* At, long lda, const float* B, long ldb, float* C, long ldc,
+                  int mvalid, int ncols, bool acc);
+
+/**
  * Packs rows [row0, row0+mvalid) × cols [k0, k0+kc) of a row-major matrix
  * (row stride lda) into dst (MR × KC, row stride KC).
  */
@@ -86,7 +93,7 @@ void gemm(int M, int N, int K, PackA&& packA, const float* B, long ldb, float* C
       for (int k0 = 0; k0 < K; k0 += KC) {
         const int kc = std::min(KC, K - k0);
         packA(Ap, row0, mvalid, k0, kc);
-        for (int i = mvalid; i < p.MR; i++) std::memset(Ap + static_cast<size_t>(i) * KC, 0, sizeof(float) * kc);
+        if (mvalid < p.MR) std::memset(Ap + static_cast<size_t>(mvalid) * KC, 0, sizeof(float) * (p.MR - mvalid) * KC);
         gemm_panel(p, kc, Ap, B + static_cast<long>(k0) * ldb + c0, ldb, C + static_cast<long>(row0) * ldc + c0, ldc,
                    mvalid, ncols, accumulate || k0 > 0, k0 == 0 && bias ? bias + c0 : nullptr);
       }
@@ -110,5 +117,13 @@ inline void gemm_nn(int M, int N, int K, const float* A, long lda, const float* 
   GemmPlan p = gemm_plan(N);
   gemm(M, N, K, MatrixPacker{A, lda, p.MR}, B, ldb, C, ldc, bias, accumulate, maxThreads);
 }
+
+/**
+ * C (M×N, ldc) = Aᵀ·B with At (K×M, lda) and B (K×N, ldb): a contraction over the
+ * rows of both, as in weight gradients (xᵀ·dy). Parallel over row panels of C and
+ * column groups; each C element is computed by one task in a fixed k order.
+ */
+void gemm_tn(int M, int N, int K, const float* At, long lda, const float* B, long ldb, float* C, long ldc,
+             int maxThreads = 0);
 
 }  // namespace mlf

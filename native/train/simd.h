@@ -83,5 +83,23 @@ inline V relu_grad(V y, V g, V cap) {
 }
 #endif
 
+/** dst[0..n) = src[0..n): inline vector copy for the short runs of im2col and packing. */
+inline void copy(float* dst, const float* src, long n) {
+  long i = 0;
+  for (; i + W <= n; i += W) store(dst + i, load(src + i));
+  if (i < n) {
+    const Mask m = mask_first(static_cast<int>(n - i));
+    storem(dst + i, loadm(src + i, m), m);
+  }
+}
+
+/** dst[0..n) = 0. */
+inline void clear(float* dst, long n) {
+  long i = 0;
+  const V z = zero();
+  for (; i + W <= n; i += W) store(dst + i, z);
+  if (i < n) storem(dst + i, z, mask_first(static_cast<int>(n - i)));
+}
+
 }  // namespace simd
 }  // namespace mlf

@@ -112,7 +112,6 @@ export function lifetimes(g: PlanGraph, order: readonly number[], o: LifetimeOpt
       raw.push(op.scratchBytes);
     }
   }
-  // Tensors of ops outside the order (should not happen) or never produced stay unplaced.
   const aligned = buffers.map((b, i) => ({ ...b, bytes: alignUp(raw[i]!, o.alignment) }));
   const liveBytes = new Array<number>(n).fill(0);
   for (const b of aligned) for (let s = b.first; s <= b.last && s < n; s++) liveBytes[s]! += b.bytes;

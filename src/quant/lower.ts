@@ -88,7 +88,7 @@ export function lowerToInt8(g: FloatGraph, plan: QuantPlan, ranges: ReadonlyMap<
       const biasScale = Array.from({ length: param.channels }, (_, c) => Math.fround(sIn * sW(c)));
       const bq = Int32Array.from(bias, (b, c) => roundHalfAway(b / biasScale[c]!));
       const bt = add({ name: `${l.name}/bias`, shape: [param.channels], dtype: 'int32',
-        quant: { scale: biasScale, zeroPoint: biasScale.map(() => 0), ...(perTensor ? {} : { axis: 0 }) } }, bq);
+        quant: perTensor ? { scale: [biasScale[0]!], zeroPoint: [0] } : { scale: biasScale, zeroPoint: biasScale.map(() => 0), axis: 0 } }, bq);
       inputs.push(w, bt);
       options = convOptions(l, step.activation);
     } else {

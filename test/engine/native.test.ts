@@ -96,6 +96,9 @@ describe.skipIf(nativeKernels === null)(`native training kernels (skipped: ${nat
       { n: 1, h: 7, w: 5, c: 9, m: 2, kh: 2, kw: 3, stride: [2, 2], mode: 'same', bias: false },
       { n: 2, h: 25, w: 5, c: 64, m: 1, kh: 3, kw: 3, stride: [1, 1], mode: 'same' }, // ds-cnn block
       { n: 2, h: 12, w: 12, c: 70, m: 1, kh: 5, kw: 5, stride: [2, 2], mode: 'same' },
+      { n: 2, h: 9, w: 11, c: 70, m: 1, kh: 5, kw: 5, stride: [1, 1], mode: 'valid' },
+      { n: 3, h: 6, w: 7, c: 8, m: 1, kh: 3, kw: 3, stride: [1, 1], mode: 'same' }, // mobilenet-like C = 8
+      { n: 1, h: 4, w: 5, c: 3, m: 1, kh: 2, kw: 4, stride: [1, 1], mode: 'same' }, // even kernel, asymmetric pad
     ];
     cases.forEach((c, ci) => {
       const ph = pad(c.h, c.kh, c.stride[0], c.mode), pw = pad(c.w, c.kw, c.stride[1], c.mode);

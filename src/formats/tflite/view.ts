@@ -25,11 +25,19 @@ export class FbView {
   readonly size: number;
   readonly tracing: boolean;
   private readonly dv: DataView;
+  /**
+   * Bytes of vectors and strings visited so far. Offsets may alias (many tables
+   * pointing at one big vector), so a small file could otherwise make the
+   * decoder read gigabytes; a well-formed file visits each byte about once.
+   */
+  private visited = 0;
+  private readonly visitBudget: number;
 
   constructor(readonly bytes: Uint8Array, readonly file: string, private readonly trace?: Tracer) {
     this.size = bytes.length;
     this.tracing = trace !== undefined;
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.visitBudget = 8 * this.size + (1 << 20);
   }
 
   fail(what: string): never {
@@ -101,6 +109,10 @@ export class FbView {
     const length = this.u32(pos, `${what} length`);
     if (length > max) this.fail(`${what}: ${length} elements exceed the limit of ${max}`);
     this.check(pos + 4, length * elemSize, `${what} (${length} × ${elemSize} bytes)`);
+    this.visited += 4 + length * elemSize;
+    if (this.visited > this.visitBudget) {
+      this.fail(`${what}: the file refers to the same data over and over (${this.visited} bytes of vectors visited in a ${this.size}-byte file)`);
+    }
     return { start: pos + 4, length };
   }
 

@@ -10,63 +10,66 @@
  * Needs cc, arm-none-eabi-gcc (+ newlib) and qemu-system-arm, which
  * scripts/install-system.sh installs.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+const exec = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const kernels = path.resolve(here, '../../../native/kernels');
 const harness = path.join(here, 'cortex_m');
 const sources = readdirSync(kernels).filter((f) => f.endsWith('.c')).map((f) => path.join(kernels, f));
 const work = mkdtempSync(path.join(tmpdir(), 'mlforge-int8-cm-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const run = (cmd: string, args: string[]): string =>
-  execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-
 const warnings = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror'];
+const LIMIT = { timeout: 300_000, maxBuffer: 1 << 20 };
 
-function hostBuild(name: string, defines: string[]): string {
+async function hostBuild(name: string, defines: string[]): Promise<string> {
   const exe = path.join(work, name);
-  run('cc', [...warnings, '-pedantic', '-DHARNESS_HOST', ...defines, `-I${kernels}`, path.join(harness, 'harness.c'), ...sources, '-lm', '-o', exe]);
-  return run(exe, []);
+  await exec('cc', [...warnings, '-pedantic', '-DHARNESS_HOST', ...defines, `-I${kernels}`, path.join(harness, 'harness.c'), ...sources, '-lm', '-o', exe], LIMIT);
+  return (await exec(exe, [], LIMIT)).stdout;
 }
 
 /** Cross-compiles the harness for `cpu` and runs it on `machine`; semihosting output arrives on QEMU's stderr. */
-function qemuOutput(cpu: string, machine: string): string {
+async function qemuBuild(cpu: string, machine: string): Promise<string> {
   const elf = path.join(work, `${cpu}.elf`);
-  run('arm-none-eabi-gcc', [
+  await exec('arm-none-eabi-gcc', [
     `-mcpu=${cpu}`, '-mthumb', '-mfloat-abi=soft', ...warnings, `-I${kernels}`, '-nostartfiles',
     '-T', path.join(harness, 'link.ld'), path.join(harness, 'startup.c'), path.join(harness, 'harness.c'), ...sources,
     '--specs=nosys.specs', '-lm', '-lc', '-o', elf,
-  ]);
-  const r = spawnSync('qemu-system-arm', ['-M', machine, '-nographic', '-semihosting-config', 'enable=on,target=native', '-kernel', elf], {
-    encoding: 'utf8', timeout: 300_000,
-  });
-  if (r.status !== 0) throw new Error(`qemu-system-arm ${machine} exited with ${r.status ?? r.signal}: ${r.stderr}`);
+  ], LIMIT);
+  const r = await exec('qemu-system-arm', ['-M', machine, '-nographic', '-semihosting-config', 'enable=on,target=native', '-kernel', elf], LIMIT);
   return r.stderr;
 }
 
 describe('int8 kernels on Cortex-M (QEMU) and the host agree byte for byte', () => {
-  const host = hostBuild('host', []);
+  let outputs: Record<'host' | 'emulated' | 'm4' | 'm3', string>;
+  beforeAll(async () => {
+    const [host, emulated, m4, m3] = await Promise.all([
+      hostBuild('host', []), hostBuild('host-emu', ['-DMLFORGE_EMULATE_DSP']),
+      qemuBuild('cortex-m4', 'mps2-an386'), qemuBuild('cortex-m3', 'mps2-an385'),
+    ]);
+    outputs = { host, emulated, m4, m3 };
+  }, 600_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('reports zero fast-path mismatches on the host', () => {
-    expect(host.trim().split('\n')).toHaveLength(13);
-    expect(host).not.toMatch(/mismatches=[1-9]/);
+    expect(outputs.host.trim().split('\n')).toHaveLength(13);
+    expect(outputs.host).not.toMatch(/mismatches=[1-9]/);
   });
 
   it('host build with emulated DSP intrinsics prints the same lines', () => {
-    expect(hostBuild('host-emu', ['-DMLFORGE_EMULATE_DSP'])).toBe(host);
+    expect(outputs.emulated).toBe(outputs.host);
   });
 
   it('Cortex-M4 (SMLAD paths, mps2-an386) prints the same lines', () => {
-    expect(qemuOutput('cortex-m4', 'mps2-an386')).toBe(host);
+    expect(outputs.m4).toBe(outputs.host);
   });
 
   it('Cortex-M3 (no DSP extension, mps2-an385) prints the same lines', () => {
-    expect(qemuOutput('cortex-m3', 'mps2-an385')).toBe(host);
+    expect(outputs.m3).toBe(outputs.host);
   });
 });

@@ -2,6 +2,7 @@
  * Malformed files, one defect at a time: each must fail with BAD_FILE (or
  * UNSUPPORTED where the file is valid but out of scope) saying what and where.
  */
+import * as flatbuffers from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { readTflite, inspectTflite } from '../../../src/formats/tflite/index.js';
 import { decodeTflite, LIMITS } from '../../../src/formats/tflite/decode.js';
@@ -181,3 +182,38 @@ describe('model-level invariants', () => {
     both(encodeTflite(m), /constant tensors share buffers too often/);
   });
 });
+
+describe('aliasing (one table or vector referenced many times)', () => {
+  /** K tensor entries all pointing at one tensor whose quantization holds `n` per-channel scales. */
+  function aliased(k: number, n: number): Uint8Array {
+    const b = new flatbuffers.Builder(1 << 16);
+    const vec = (size: number, count: number, put: (i: number) => void) => {
+      b.startVector(size, count, size);
+      for (let i = count - 1; i >= 0; i--) put(i);
+      return b.endVector();
+    };
+    const scale = vec(4, n, () => b.addFloat32(0.5));
+    const zp = vec(8, n, () => b.addInt64(0n));
+    b.startObject(7); b.addFieldOffset(2, scale, 0); b.addFieldOffset(3, zp, 0); const quant = b.endObject();
+    const shape = vec(4, 1, () => b.addInt32(n));
+    const name = b.createString('t');
+    b.startObject(5); b.addFieldOffset(0, shape, 0); b.addFieldInt8(1, TensorType.INT8, 0); b.addFieldOffset(3, name, 0); b.addFieldOffset(4, quant, 0);
+    const t = b.endObject();
+    const tensors = vec(4, k, () => b.addOffset(t));
+    const io = vec(4, 1, () => b.addInt32(0));
+    b.startObject(5); b.addFieldOffset(0, tensors, 0); b.addFieldOffset(1, io, 0); b.addFieldOffset(2, io, 0); const sg = b.endObject();
+    b.startObject(1); const buf0 = b.endObject();
+    const subgraphs = vec(4, 1, () => b.addOffset(sg));
+    const buffers = vec(4, 1, () => b.addOffset(buf0));
+    b.startObject(5); b.addFieldInt32(0, 3, 0); b.addFieldOffset(2, subgraphs, 0); b.addFieldOffset(4, buffers, 0);
+    b.finish(b.endObject(), 'TFL3');
+    return b.asUint8Array().slice();
+  }
+
+  it('a small file cannot make the decoder read gigabytes through shared offsets', () => {
+    // ~80 KB; without the visit budget, 5000 tensors × 60 KB of scales and zero points = 300 MB of reads.
+    const err = expectError(() => decodeTflite(aliased(5000, 5000)), 'BAD_FILE', /refers to the same data over and over/);
+    expect(err.message).toMatch(/tensors\[\d+\]\.quantization/);
+  });
+});
+
