@@ -7,6 +7,9 @@ import { registerPresets } from './commands/presets.js';
 import { registerBench } from './commands/bench.js';
 import { registerBoards } from './commands/boards.js';
 import { registerInit } from './commands/init.js';
+import { registerQuantize } from './commands/quantize.js';
+import { registerExport } from './commands/export.js';
+import { registerVerify } from './commands/verify.js';
 
 const program = new Command();
 program
@@ -23,6 +26,9 @@ registerPresets(program);
 registerBench(program);
 registerBoards(program);
 registerInit(program);
+registerQuantize(program);
+registerExport(program);
+registerVerify(program);
 
 try {
   await program.parseAsync(process.argv);

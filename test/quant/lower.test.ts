@@ -6,17 +6,18 @@ import { Int8ModelJson } from '../../src/ir/int8.js';
 import type { ModelInput } from '../../src/ir/index.js';
 import {
   calibrate, dequantizeTensor, FakeQuantizer, foldBatchNorm, lowerToInt8, networkFor, planQuantization, quantizeTensor,
+  type LowerOptions,
 } from '../../src/quant/index.js';
 import { fakeQuantWeights } from '../../src/quant/qparams.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { forwardAll, imageModel, randomData, randomGraph, sequenceModel } from './helpers.js';
 
-function build(model: ModelInput, seed: number) {
+function build(model: ModelInput, seed: number, opts: LowerOptions = {}) {
   const folded = foldBatchNorm(randomGraph(model, seed));
   const plan = planQuantization(folded.resolved);
   const data = randomData([...folded.resolved.inputShape], 64, 4, seed + 1);
   const ranges = calibrate(folded, plan, data, referenceKernels, { samples: 64 });
-  return { folded, plan, data, ranges, model: lowerToInt8(folded, plan, ranges) };
+  return { folded, plan, data, ranges, model: lowerToInt8(folded, plan, ranges, opts) };
 }
 
 /** Dequantized int8 outputs, one row per sample. */
@@ -40,7 +41,7 @@ const backends = nativeInt8Available() ? (['native', 'reference'] as const) : ([
 
 describe('lowering to int8', () => {
   it('follows the TFLite int8 spec for weights, bias, fusions and fixed grids', () => {
-    const { model } = build(imageModel, 5);
+    const { model, folded } = build(imageModel, 5);
     const { data: _data, ...json } = model;
     expect(Int8ModelJson.safeParse(json).success).toBe(true);
     const t = (name: string) => model.tensors.find((x) => x.name === name)!;
@@ -77,11 +78,13 @@ describe('lowering to int8', () => {
         expect(x.quant!.zeroPoint.every((z) => z === 0)).toBe(true);
         expect(x.quant!.scale.length).toBe(x.shape[x.quant!.axis!]);
         // Each channel uses its full range: some weight is ±127.
-        const ch = x.quant!.axis === 0 ? x.shape[0]! : x.shape[3]!;
-        for (let c = 0; c < ch; c++) {
-          const vals = Array.from(d).filter((_, k) => (x.quant!.axis === 0 ? Math.floor(k / (d.length / ch)) : k % ch) === c);
-          expect(Math.max(...vals.map(Math.abs))).toBe(127);
-        }
+        const ch = x.quant!.scale.length;
+        const maxAbs = new Array<number>(ch).fill(0);
+        d.forEach((v, k) => {
+          const c = x.quant!.axis === 0 ? Math.floor(k / (d.length / ch)) : k % ch;
+          maxAbs[c] = Math.max(maxAbs[c]!, Math.abs(v));
+        });
+        expect(maxAbs).toEqual(new Array<number>(ch).fill(127));
       }
     }
     const conv = opWriting('c1_relu');
@@ -89,6 +92,8 @@ describe('lowering to int8', () => {
     expect(w.shape).toEqual([6, 3, 3, 2]);
     expect(b.dtype).toBe('int32');
     b.quant!.scale.forEach((s, c) => expect(s).toBe(Math.fround(sIn.quant!.scale[0]! * w.quant!.scale[c]!)));
+    const bq = model.data.get(conv.inputs[2]!)!;
+    folded.weights.get('c1/bias')!.forEach((v, c) => expect(bq[c]).toBe(Math.round(v / b.quant!.scale[c]!)));
     expect(model.tensors[model.outputs[0]!]!.name).toBe('fc');
   });
 
@@ -102,6 +107,16 @@ describe('lowering to int8', () => {
     expect(model.tensors[c2.inputs[1]!]!.shape).toEqual([8, 1, 3, 8]);
     // dense → dropout → relu still fuses.
     expect(model.ops.find((o) => model.tensors[o.outputs[0]!]!.name === 'fc1_relu')!.options).toEqual({ kind: 'fully_connected', activation: 'relu' });
+  });
+
+  it('can give dense layers one weight scale per tensor', () => {
+    const { folded, data, model } = build(sequenceModel, 13, { perChannelDense: false });
+    const fc = model.tensors.find((t) => t.name === 'fc1/weights')!;
+    expect(fc.quant).toEqual({ scale: [fc.quant!.scale[0]], zeroPoint: [0] });
+    expect(model.tensors.find((t) => t.name === 'fc1/bias')!.quant!.scale).toHaveLength(1);
+    expect(model.tensors.find((t) => t.name === 'c1/weights')!.quant!.scale).toHaveLength(8);
+    const float = forwardAll(networkFor(folded, referenceKernels, 16), data);
+    expect(maxSteps(runInt8(model, data, 'reference'), float, 1 / 256)).toBeLessThan(6);
   });
 
   for (const backend of backends) {
