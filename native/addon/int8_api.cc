@@ -337,12 +337,13 @@ Napi::Value Pool(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// mean(params[18], input, output)
-// params: num_dims, dims[6], reduce[6], input_zero_point, output_zero_point, multiplier, shift, rounding
+// mean(params[19], input, output)
+// params: num_dims, dims[6], reduce[6], input_zero_point, output_zero_point, multiplier, shift, rounding,
+//         same_quant
 Napi::Value Mean(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto pv = Arg<int32_t>(info, 0, "params");
-  NeedParams(env, pv, 18);
+  NeedParams(env, pv, 19);
   const int32_t* q = pv.data;
   mlf_mean_params_t p;
   p.num_dims = q[0];
@@ -359,6 +360,7 @@ Napi::Value Mean(const Napi::CallbackInfo& info) {
   }
   p.input_zero_point = q[13]; p.output_zero_point = q[14]; p.multiplier = q[15]; p.shift = q[16];
   p.rounding = q[17];
+  p.same_quant = q[18];
   auto input = Arg<int8_t>(info, 1, "input");
   auto output = Arg<int8_t>(info, 2, "output");
   NeedLen(env, input, in_n, "input");

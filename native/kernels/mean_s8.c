@@ -1,9 +1,11 @@
 /*
- * mean_s8.c — int8 mean over a set of axes (TFLite Micro's integer Mean:
- * reference_ops::QuantizedMeanOrSum with compute_sum = false).
+ * mean_s8.c — int8 mean over a set of axes (TFLite Micro's EvalIntegerMean).
  *
  *   sum  = sum of the raw int8 inputs over the reduced axes (int32, wrapping)
- *   y    = clamp(requantize(sum - input_zp * count, M', s') + output_zp, -128, 127)
+ *   same_quant (input and output share scale and zero point; reference_ops::Mean):
+ *        y = sum / count, C integer division (truncates towards zero)
+ *   otherwise (reference_ops::QuantizedMeanOrSum, compute_sum = false):
+ *        y = clamp(requantize(sum - input_zp * count, M', s') + output_zp, -128, 127)
  *
  * where (M', s') is the input/output scale ratio with 1/count folded in by
  * mlf_mean_s8_fold (done once, before invoke). Any number of axes up to
@@ -69,6 +71,8 @@ int32_t mlf_mean_s8(const mlf_mean_params_t *p, const int8_t *input, int8_t *out
     }
     if (count == 0) {
       output[o] = 0;
+    } else if (p->same_quant) {
+      output[o] = (int8_t)((int32_t)sum / (int32_t)count);
     } else {
       const int32_t shifted = (int32_t)(sum - (uint32_t)p->input_zero_point * (uint32_t)count);
       y = mlf_wrap_add(mlf_requantize(shifted, p->multiplier, p->shift, p->rounding), p->output_zero_point);

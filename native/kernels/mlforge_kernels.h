@@ -145,6 +145,9 @@ typedef struct {
   /* The input/output scale ratio with 1/count folded in (see mlf_mean_s8_fold). */
   int32_t multiplier, shift;
   int32_t rounding;
+  /* 1 when input and output share scale and zero point: TFLite Micro then takes
+   * sum / count of the raw values with truncating integer division instead. */
+  int32_t same_quant;
 } mlf_mean_params_t;
 
 /* Folds 1/count into (multiplier, shift) the way TFLite's QuantizedMeanOrSum

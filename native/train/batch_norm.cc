@@ -62,18 +62,26 @@ void chunk_sums(const float* a, const float* b, long r0, long r1, int C, const f
   }
 }
 
-// y = (x - mean)·scale + beta per channel over rows [r0, r1).
+// y = (x - mean)·scale + beta per channel over rows [r0, r1); rows outer so each
+// cache line is touched once.
 void affine_rows(const float* x, long r0, long r1, int C, const float* mean, const float* sc, const float* beta,
                  float* y) {
+  if (C % W == 0) {
+    for (long r = r0; r < r1; r++)
+      for (int c = 0; c < C; c += W)
+        store(y + r * C + c, fma(sub(load(x + r * C + c), load(mean + c)), load(sc + c), load(beta + c)));
+    return;
+  }
   for (int c = 0; c < C; c += W) {
     const bool full = c + W <= C;
     const Mask m = mask_first(C - c);
     auto ld = [&](const float* p) { return full ? load(p) : loadm(p, m); };
     const V mu = ld(mean + c), a = ld(sc + c), b = ld(beta + c);
-    if (full)
-      for (long r = r0; r < r1; r++) store(y + r * C + c, fma(sub(load(x + r * C + c), mu), a, b));
-    else
-      for (long r = r0; r < r1; r++) storem(y + r * C + c, fma(sub(loadm(x + r * C + c, m), mu), a, b), m);
+    for (long r = r0; r < r1; r++) {
+      const V v = fma(sub(ld(x + r * C + c), mu), a, b);
+      if (full) store(y + r * C + c, v);
+      else storem(y + r * C + c, v, m);
+    }
   }
 }
 
@@ -154,6 +162,15 @@ void batch_norm_backward(long rows, int C, const float* x, const float* gamma, c
     cd[c] = static_cast<float>(-kk * sdy);
   }
   parallel_ranges(rows, ch.nt, [&](long r0, long r1) {
+    if (C % W == 0) {
+      for (long r = r0; r < r1; r++)
+        for (int c = 0; c < C; c += W) {
+          const V v = fma(load(ca + c), load(dy + r * C + c),
+                          fma(load(cb + c), sub(load(x + r * C + c), load(saveMean + c)), load(cd + c)));
+          store(dx + r * C + c, v);
+        }
+      return;
+    }
     for (int c = 0; c < C; c += W) {
       const bool full = c + W <= C;
       const Mask m = mask_first(C - c);

@@ -21,12 +21,32 @@ bool is_pointwise(const ConvShape& s) {
          s.outH == s.h && s.outW == s.w;
 }
 
-// dst[0..kc) = columns [k0, k0+kc) of im2col row m (output pixel m; columns ordered kh, kw, cin).
-void im2col_row(const ConvShape& s, const float* x, long m, int k0, int kc, float* dst) {
-  const long ohw = static_cast<long>(s.outH) * s.outW;
-  const long n = m / ohw;
-  const int r = static_cast<int>(m - n * ohw);
-  const int oh = r / s.outW, ow = r - (r / s.outW) * s.outW;
+// An output pixel (n, oh, ow) that steps through rows m, m+1, ... without divisions.
+struct Pixel {
+  long n;
+  int oh, ow;
+  Pixel(const ConvShape& s, long m) {
+    const long ohw = static_cast<long>(s.outH) * s.outW;
+    n = m / ohw;
+    const int r = static_cast<int>(m - n * ohw);
+    oh = r / s.outW;
+    ow = r - oh * s.outW;
+  }
+  void next(const ConvShape& s) {
+    if (++ow == s.outW) {
+      ow = 0;
+      if (++oh == s.outH) {
+        oh = 0;
+        ++n;
+      }
+    }
+  }
+};
+
+// dst[0..kc) = columns [k0, k0+kc) of the im2col row of pixel px (columns ordered kh, kw, cin).
+void im2col_row(const ConvShape& s, const float* x, const Pixel& px, int k0, int kc, float* dst) {
+  const long n = px.n;
+  const int oh = px.oh, ow = px.ow;
   const int rowLen = s.kw * s.cin;
   const int iw0 = ow * s.strideW - s.padLeft;
   const int kwLo = std::max(0, -iw0), kwHi = std::min(s.kw, s.w - iw0);
@@ -82,7 +102,8 @@ void weight_grad(const ConvShape& s, const float* x, const float* dy, float* dw)
         At = x + p0 * s.cin;
         lda = s.cin;
       } else {
-        for (int p = 0; p < kc; p++) im2col_row(s, x, p0 + p, 0, K, col + static_cast<long>(p) * K);
+        Pixel px(s, p0);
+        for (int p = 0; p < kc; p++, px.next(s)) im2col_row(s, x, px, 0, K, col + static_cast<long>(p) * K);
         At = col;
         lda = K;
       }
@@ -170,7 +191,8 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, const fl
     return;
   }
   auto pack = [&](float* dst, int row0, int mvalid, int k0, int kc) {
-    for (int i = 0; i < mvalid; i++) im2col_row(s, x, row0 + i, k0, kc, dst + static_cast<size_t>(i) * KC);
+    Pixel px(s, row0);
+    for (int i = 0; i < mvalid; i++, px.next(s)) im2col_row(s, x, px, k0, kc, dst + static_cast<size_t>(i) * KC);
   };
   gemm(static_cast<int>(M), N, K, pack, w, N, y, N, b, false);
 }

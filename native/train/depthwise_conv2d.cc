@@ -63,26 +63,47 @@ void fwd_row(const DepthwiseShape& s, int C, const float* xi, const float* w, co
   }
 }
 
+// Which (tap, output position) pairs read input position i along one axis:
+// o = (i + pad - k)/stride when divisible and in range. Tables built once per call
+// (no divisions in the inner loops): pairs[i*K + j] for j < count[i].
+struct AxisTaps {
+  int* count;
+  int* k;
+  int* o;
+};
+void axis_taps(int size, int K, int stride, int pad, int outSize, AxisTaps t) {
+  for (int i = 0; i < size; i++) {
+    int c = 0;
+    for (int kk = 0; kk < K; kk++) {
+      const int u = i + pad - kk;
+      if (u < 0 || u % stride) continue;
+      const int o = u / stride;
+      if (o >= outSize) continue;
+      t.k[i * K + c] = kk;
+      t.o[i * K + c] = o;
+      c++;
+    }
+    t.count[i] = c;
+  }
+}
+
 // One input row of dx for one image, gather form over the expanded channels C = c·M:
 // out (W, C) = Σ taps dy[oh,ow]·w[tap] for the (oh,ow) that read (ih, iw).
-void bwd_data_row(const DepthwiseShape& s, int C, const float* dyi, const float* w, int ih, float* out) {
+void bwd_data_row(const DepthwiseShape& s, int C, const float* dyi, const float* w, int ih, const AxisTaps& th,
+                  const AxisTaps& tw, float* out) {
+  const int nh = th.count[ih];
   for (int iw = 0; iw < s.w; iw++) {
     float* o = out + static_cast<long>(iw) * C;
+    const int nw = tw.count[iw];
     for (int c0 = 0; c0 < C; c0 += 4 * W) {
       const int cn = std::min(4 * W, C - c0);
       const int nv = (cn + W - 1) / W;
       const Mask lm = mask_first(cn - (nv - 1) * W);
       V acc[4] = {zero(), zero(), zero(), zero()};
-      for (int kh = 0; kh < s.kh; kh++) {
-        const int t = ih + s.padTop - kh;
-        if (t < 0 || t % s.strideH) continue;
-        const int oh = t / s.strideH;
-        if (oh >= s.outH) continue;
-        for (int kw = 0; kw < s.kw; kw++) {
-          const int u = iw + s.padLeft - kw;
-          if (u < 0 || u % s.strideW) continue;
-          const int ow = u / s.strideW;
-          if (ow >= s.outW) continue;
+      for (int a = 0; a < nh; a++) {
+        const int kh = th.k[ih * s.kh + a], oh = th.o[ih * s.kh + a];
+        for (int b = 0; b < nw; b++) {
+          const int kw = tw.k[iw * s.kw + b], ow = tw.o[iw * s.kw + b];
           const float* g = dyi + (static_cast<long>(oh) * s.outW + ow) * C + c0;
           const float* wp = w + static_cast<long>(kh * s.kw + kw) * C + c0;
           for (int v = 0; v < nv; v++) {
@@ -347,17 +368,23 @@ void depthwise_backward(const DepthwiseShape& s, const float* x, const float* w,
   });
 
   if (!dx) return;
+  int* tables = reinterpret_cast<int*>(shared_scratch(kSharedPad, static_cast<size_t>(s.h) * (2 * s.kh + 1) + static_cast<size_t>(s.w) * (2 * s.kw + 1)));
+  const AxisTaps th{tables, tables + s.h, tables + s.h + s.h * s.kh};
+  int* t2 = tables + s.h * (2 * s.kh + 1);
+  const AxisTaps tw{t2, t2 + s.w, t2 + s.w + s.w * s.kw};
+  axis_taps(s.h, s.kh, s.strideH, s.padTop, s.outH, th);
+  axis_taps(s.w, s.kw, s.strideW, s.padLeft, s.outW, tw);
   const long inRows = static_cast<long>(s.n) * s.h;
   parallel_for(inRows, nt, [&](long r) {
     const long img = r / s.h;
     const int ih = static_cast<int>(r - img * s.h);
     float* out = dx + img * imgIn + static_cast<long>(ih) * s.w * s.c;
     if (M == 1) {
-      bwd_data_row(s, C, dy + img * imgOut, w, ih, out);
+      bwd_data_row(s, C, dy + img * imgOut, w, ih, th, tw, out);
       return;
     }
     float* e = scratch(kSlotTile, static_cast<size_t>(s.w) * C);
-    bwd_data_row(s, C, dy + img * imgOut, w, ih, e);
+    bwd_data_row(s, C, dy + img * imgOut, w, ih, th, tw, e);
     for (long p = 0; p < s.w; p++)
       for (int c = 0; c < s.c; c++) {
         float a = 0.f;

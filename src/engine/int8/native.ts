@@ -124,7 +124,7 @@ export const packPool = (p: PoolParams): Int32Array => Int32Array.from([
 ]);
 export const packMean = (p: MeanParams): Int32Array => Int32Array.from([
   p.dims.length, ...six(p.dims, 1), ...six(p.reduce.map((x) => (x ? 1 : 0)), 0),
-  p.inputZeroPoint, p.outputZeroPoint, p.multiplier, p.shift, r(p.rounding),
+  p.inputZeroPoint, p.outputZeroPoint, p.multiplier, p.shift, r(p.rounding), p.sameQuant ? 1 : 0,
 ]);
 export const packSoftmax = (p: SoftmaxParams): Int32Array => Int32Array.from([
   p.inputMultiplier, p.inputLeftShift, p.diffMin, r(p.rounding), p.outer, p.depth,

@@ -287,7 +287,10 @@ export function prepareOp(ctx: OpContext): PreparedOp {
       if (folded.shift > 30) ctx.fail('UNSUPPORTED', `expected a requantization multiplier below 2^30, got ${real} / ${count}`);
       return {
         kind: 'mean', index, inputs: [op.inputs[0]], output: outIndex,
-        params: { dims: [...dims], reduce, inputZeroPoint: x.zp, outputZeroPoint: y.zp, multiplier: folded.multiplier, shift: folded.shift, rounding },
+        params: {
+          dims: [...dims], reduce, inputZeroPoint: x.zp, outputZeroPoint: y.zp, multiplier: folded.multiplier, shift: folded.shift,
+          rounding, sameQuant: x.zp === y.zp && Math.fround(x.scale) === Math.fround(y.scale),
+        },
       };
     }
     case 'softmax': {

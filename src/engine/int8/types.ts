@@ -90,6 +90,8 @@ export interface MeanParams {
   /** Input/output scale ratio with 1/count folded in (see foldMeanMultiplier). */
   multiplier: number; shift: number;
   rounding: Rounding;
+  /** Input and output share scale and zero point: TFLite Micro then truncates sum / count instead. */
+  sameQuant: boolean;
 }
 
 /** softmax over the last axis: input (outer, depth); output scale 1/256, zero point -128. */

@@ -16,7 +16,10 @@ function randomMeanCase(r: Rng): { p: MeanParams; input: Int8Array; outSize: num
     if (f.shift > 30) continue;
     const size = dims.reduce((a, b) => a * b, 1);
     return {
-      p: { dims, reduce, inputZeroPoint: randomZeroPoint(r), outputZeroPoint: randomZeroPoint(r), multiplier: f.multiplier, shift: f.shift, rounding },
+      p: {
+        dims, reduce, inputZeroPoint: randomZeroPoint(r), outputZeroPoint: randomZeroPoint(r), multiplier: f.multiplier, shift: f.shift,
+        rounding, sameQuant: r.next() < 0.2,
+      },
       input: randomInt8(r, size),
       outSize: size / count,
     };
@@ -24,14 +27,21 @@ function randomMeanCase(r: Rng): { p: MeanParams; input: Int8Array; outSize: num
 }
 
 describe('int8 mean', () => {
-  it('averages a global pool exactly when scales match (hand-checked)', () => {
-    // [1, 2, 3, 6] over both spatial axes, zero points 0, same scale: 12 / 4 = 3.
+  it('averages a global pool (hand-checked, both TFLite Micro branches)', () => {
+    // [1, 2, 3, 7] over both spatial axes, zero points 0: 13 / 4 = 3.25 → 3 either way;
+    // [-1, -2, -3, -8]: -14 / 4 = -3.5 → -3 when truncating (same scale and zero point),
+    // → -4 through the requantizing branch (round half away from zero).
     const qm = foldMeanMultiplier(4, 1 << 30, 1); // ratio 1 = 2^30 · 2^(1-31)
-    const p: MeanParams = { dims: [1, 2, 2, 1], reduce: [false, true, true, false], inputZeroPoint: 0, outputZeroPoint: 0, ...qm, rounding: 'double' };
+    const base = { dims: [1, 2, 2, 1], reduce: [false, true, true, false], inputZeroPoint: 0, outputZeroPoint: 0, ...qm, rounding: 'double' as const };
     for (const k of [reference, nativeHost]) {
-      const y = new Int8Array(1);
-      k.mean(p, Int8Array.of(1, 2, 3, 6), y);
-      expect(y[0]).toBe(3);
+      for (const [sameQuant, neg] of [[true, -3], [false, -4]] as const) {
+        const p: MeanParams = { ...base, sameQuant };
+        const y = new Int8Array(1);
+        k.mean(p, Int8Array.of(1, 2, 3, 7), y);
+        expect(y[0]).toBe(3);
+        k.mean(p, Int8Array.of(-1, -2, -3, -8), y);
+        expect(y[0]).toBe(neg);
+      }
     }
   });
 

@@ -1,8 +1,10 @@
 /**
- * Reference int8 mean (TFLite Micro's integer Mean = reference_ops::QuantizedMeanOrSum
- * with compute_sum false): sum the raw inputs over the reduced axes, subtract
- * inputZeroPoint·count, requantize with the folded multiplier, add the output
- * zero point, clamp to int8. The output keeps the non-reduced axes in order.
+ * Reference int8 mean (TFLite Micro's EvalIntegerMean). Sum the raw inputs over
+ * the reduced axes; then, when input and output share scale and zero point
+ * (reference_ops::Mean), y = sum / count truncated towards zero; otherwise
+ * (reference_ops::QuantizedMeanOrSum) subtract inputZeroPoint·count, requantize
+ * with the folded multiplier, add the output zero point, clamp to int8. The
+ * output keeps the non-reduced axes in order.
  */
 import { requantize } from '../fixedpoint.js';
 import type { MeanParams } from '../types.js';
@@ -33,6 +35,10 @@ export function mean(p: MeanParams, input: Int8Array, output: Int8Array): void {
   for (let o = 0; o < output.length; o++) {
     if (count === 0) {
       output[o] = 0;
+      continue;
+    }
+    if (p.sameQuant) {
+      output[o] = Math.trunc(sums[o] / count);
       continue;
     }
     // TFLite: int64 sum - zp·count, cast to int32 — i.e. modulo 2^32.

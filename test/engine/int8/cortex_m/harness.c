@@ -224,6 +224,7 @@ static void other_kernels(void) {
     mp.reduce[0] = 0; mp.reduce[1] = 1; mp.reduce[2] = rint32(0, 1);
     mp.input_zero_point = rint32(-128, 127); mp.output_zero_point = rint32(-128, 127);
     mp.multiplier = rint32(1073741824, 2147483647); mp.shift = rint32(-31, 0); mp.rounding = rint32(0, 1);
+    mp.same_quant = rint32(0, 1);
     mlf_mean_s8_fold(mp.dims[1] * (mp.reduce[2] ? mp.dims[2] : 1), &mp.multiplier, &mp.shift);
     fill8(in_a, mp.dims[0] * mp.dims[1] * mp.dims[2], -128, 127);
     mlf_mean_s8(&mp, in_a, out_a);
