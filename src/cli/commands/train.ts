@@ -9,7 +9,7 @@ export function registerTrain(program: Command): void {
     .option('--dataset <name|file.csv>', 'mnist, fashion-mnist or a CSV file (features + label column)', 'mnist')
     .option('--model <preset|file.json>', 'a preset (mlforge presets) or a model JSON file', 'cnn-small')
     .option('--epochs <n>', 'training epochs', '5')
-    .option('--batch <n>', 'batch size', '32')
+    .option('--batch <n>', 'batch size', '16')
     .option('--lr <x>', 'peak learning rate (Adam, cosine schedule)', '0.002')
     .option('--seed <n>', 'random seed (init, split, shuffling)', '0')
     .option('--optimizer <kind>', 'adam, adamw or sgd', 'adam')
