@@ -7,7 +7,7 @@ import {
 import { rng, type Rng } from '../../helpers/random.js';
 
 const addon = loadInt8Addon();
-const N = 100_000;
+const N = 50_000;
 
 /* ---- BigInt truth, straight from the definitions ---- */
 const big = BigInt;

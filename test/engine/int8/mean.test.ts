@@ -28,17 +28,18 @@ function randomMeanCase(r: Rng): { p: MeanParams; input: Int8Array; outSize: num
 
 describe('int8 mean', () => {
   it('averages a global pool (hand-checked, both TFLite Micro branches)', () => {
-    // [1, 2, 3, 7] over both spatial axes, zero points 0: 13 / 4 = 3.25 → 3 either way;
-    // [-1, -2, -3, -8]: -14 / 4 = -3.5 → -3 when truncating (same scale and zero point),
-    // → -4 through the requantizing branch (round half away from zero).
-    const qm = foldMeanMultiplier(4, 1 << 30, 1); // ratio 1 = 2^30 · 2^(1-31)
+    // Same scale and zero point: sum / count truncated, 13 / 4 → 3 and -14 / 4 → -3.
+    // Requantizing branch with the ratio 1/4 as (2^30, -1), double rounding: 13·0.5 = 6.5 → 7
+    // in the high multiply, then 7 / 2 = 3.5 → 4; -14·0.5 = -7, -7 / 2 = -3.5 → -4.
+    const qm = foldMeanMultiplier(4, 1 << 30, 1); // ratio 1 = 2^30 · 2^(1-31), folded to (2^30, -1)
+    expect(qm).toEqual({ multiplier: 1 << 30, shift: -1 });
     const base = { dims: [1, 2, 2, 1], reduce: [false, true, true, false], inputZeroPoint: 0, outputZeroPoint: 0, ...qm, rounding: 'double' as const };
     for (const k of [reference, nativeHost]) {
-      for (const [sameQuant, neg] of [[true, -3], [false, -4]] as const) {
+      for (const [sameQuant, pos, neg] of [[true, 3, -3], [false, 4, -4]] as const) {
         const p: MeanParams = { ...base, sameQuant };
         const y = new Int8Array(1);
         k.mean(p, Int8Array.of(1, 2, 3, 7), y);
-        expect(y[0]).toBe(3);
+        expect(y[0]).toBe(pos);
         k.mean(p, Int8Array.of(-1, -2, -3, -8), y);
         expect(y[0]).toBe(neg);
       }

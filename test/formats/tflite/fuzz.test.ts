@@ -1,7 +1,9 @@
 /**
  * Mutation fuzzing of the .tflite reader and inspector, seeded from the two
  * MLPerf Tiny models. Every mutant must parse or throw MlforgeError: any other
- * exception, one input taking over 1 s, or heap growth past a bound fails.
+ * exception, one input costing over 1 s, or heap growth past a bound fails.
+ * An input's cost is min(wall time, process CPU time), re-timed alone when
+ * slow, so a busy shared machine does not pass for a hang (a hang inflates both).
  *
  * Mutations: random byte and bit flips; 32-bit overwrites at random positions
  * and at the positions the decoder reads as offsets, vtables and lengths
@@ -10,7 +12,8 @@
  * and appended garbage; huge vector lengths; and stacks of these.
  *
  * CI: 10,000 inputs. MLFORGE_FUZZ_LONG=1: 200,000. MLFORGE_FUZZ_COUNT=N and
- * MLFORGE_FUZZ_SEED=S override. A crashing input is saved to the temp folder.
+ * MLFORGE_FUZZ_SEED=S override. Crashing inputs and the slowest input are
+ * saved to the temp folder for replay.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,7 +198,16 @@ describe('tflite reader fuzzing', () => {
         roundTrips++;
       }
     };
-    const time = (f: () => void) => { const t0 = performance.now(); f(); return performance.now() - t0; };
+    // Cost of one input: the smaller of wall time and process CPU time. On a shared machine wall time
+    // includes time spent descheduled and CPU time includes GC helper threads; a real hang inflates both.
+    let lastWall = 0;
+    const time = (f: () => void) => {
+      const c0 = process.cpuUsage(), t0 = performance.now();
+      f();
+      lastWall = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      return Math.min(lastWall, (c.user + c.system) / 1000);
+    };
     let maxWallMs = 0;
     let retimed = 0;
 
@@ -204,7 +216,7 @@ describe('tflite reader fuzzing', () => {
       if (i % 200 === 0) await new Promise((res) => setImmediate(res));
       const { bytes, how } = mutate(seeds[i % seeds.length]!, r);
       let ms = time(() => run(bytes, how, i));
-      maxWallMs = Math.max(maxWallMs, ms);
+      maxWallMs = Math.max(maxWallMs, lastWall);
       // The machine is shared: a slow input is timed again alone (outcomes not recounted); a real hang stays slow.
       if (ms > MAX_MS / 4) {
         retimed++;
@@ -214,7 +226,11 @@ describe('tflite reader fuzzing', () => {
         Object.assign(inspected, counts2);
       }
       totalMs += ms;
-      if (ms > maxMs) { maxMs = ms; slowest = how; }
+      if (ms > maxMs) {
+        maxMs = ms;
+        slowest = `#${i} ${how}`;
+        if (ms > MAX_MS / 4) writeFileSync(path.join(tmpdir(), `mlforge-fuzz-slowest-${SEED}.tflite`), bytes);
+      }
       if (i % 2000 === 1999) {
         gc();
         heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
