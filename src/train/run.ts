@@ -42,7 +42,7 @@ export interface TrainRunSummary {
 function checkCompatible(m: ResolvedModel, d: Dataset): ResolvedModel {
   const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
   if (size(m.inputShape) !== sampleSize(d)) {
-    throw new MlforgeError('BAD_SHAPE', `model "${m.model.name}" takes input [${m.inputShape}] (${size(m.inputShape)} values) but dataset ${d.name} has samples of shape [${d.shape}]`,
+    throw new MlforgeError('BAD_SHAPE', `model "${m.model.name}" takes input [${m.inputShape.join(', ')}] (${size(m.inputShape)} values) but dataset ${d.name} has samples of shape [${d.shape.join(', ')}]`,
       'pick a model built for this input, or write a model JSON with a matching input shape');
   }
   const task = taskOf(m);
