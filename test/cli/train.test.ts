@@ -10,8 +10,8 @@ const out = mkdtempSync(join(tmpdir(), 'mlforge-train-'));
 interface TrainJson { accuracy: number; loss: number; params: number; macs: number; epochs: number; trainSamplesPerSec: number; outDir: string; kernels: string }
 
 describe('mlforge train', () => {
-  it('cnn-small reaches ≥ 98.5 % test accuracy on MNIST in 5 epochs', () => {
-    const r = mlforge(['train', '--dataset', 'mnist', '--model', 'cnn-small', '--epochs', '5', '--out', join(out, 'mnist'), '--json']);
+  it('cnn-small reaches ≥ 98.5 % test accuracy on MNIST in 5 epochs', async () => {
+    const r = await mlforge(['train', '--dataset', 'mnist', '--model', 'cnn-small', '--epochs', '5', '--out', join(out, 'mnist'), '--json']);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     const j = lastJson<TrainJson>(r.stdout);
@@ -24,8 +24,8 @@ describe('mlforge train', () => {
     expect(existsSync(join(out, 'mnist', 'model.json')) && existsSync(join(out, 'mnist', 'weights.bin'))).toBe(true);
   }, 900_000);
 
-  it('cnn-small reaches ≥ 88 % test accuracy on fashion-mnist in 5 epochs', () => {
-    const r = mlforge(['train', '--dataset', 'fashion-mnist', '--model', 'cnn-small', '--epochs', '5', '--augment-shift', '0', '--out', join(out, 'fashion'), '--json']);
+  it('cnn-small reaches ≥ 88 % test accuracy on fashion-mnist in 5 epochs', async () => {
+    const r = await mlforge(['train', '--dataset', 'fashion-mnist', '--model', 'cnn-small', '--epochs', '5', '--augment-shift', '0', '--out', join(out, 'fashion'), '--json']);
     expect(r.code).toBe(0);
     const j = lastJson<TrainJson>(r.stdout);
     console.log(`fashion-mnist cnn-small: test accuracy ${(j.accuracy * 100).toFixed(2)}%, ${Math.round(j.trainSamplesPerSec)} samples/s`);

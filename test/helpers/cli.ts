@@ -1,17 +1,25 @@
-/** Runs the built CLI (bin/mlforge.js → dist/) as a user would. */
-import { spawnSync } from 'node:child_process';
+/**
+ * Runs the built CLI (bin/mlforge.js → dist/) as a user would. Asynchronous on
+ * purpose: a long synchronous child blocks vitest's worker RPC and fails the run.
+ */
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
 export interface CliResult { code: number; stdout: string; stderr: string; }
 
-export function mlforge(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(process.execPath, [resolve(repoRoot, 'bin/mlforge.js'), ...args], {
-    cwd: opts.cwd ?? repoRoot, encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000,
-    env: { ...process.env, ...opts.env },
+export function mlforge(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve(repoRoot, 'bin/mlforge.js'), ...args], {
+      cwd: opts.cwd ?? repoRoot, env: { ...process.env, ...opts.env },
+    });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 1_500_000);
+    child.on('close', (code) => { clearTimeout(timer); done({ code: code ?? -1, stdout, stderr }); });
   });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The last JSON line of stdout. */

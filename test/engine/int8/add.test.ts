@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addRequant, type AddParams, type Broadcast6 } from '../../../src/engine/int8/index.js';
 import { rng, type Rng } from '../../helpers/random.js';
 import {
-  CASES, nativeHost, randomActivation, randomInt8, randomMultiplier, randomRounding, randomScale, randomZeroPoint,
+  breathe, CASES, nativeHost, randomActivation, randomInt8, randomMultiplier, randomRounding, randomScale, randomZeroPoint,
   reference, Tally,
 } from './helpers.js';
 
@@ -76,10 +76,11 @@ describe('int8 add', () => {
     }
   });
 
-  it(`native equals the reference on ${CASES} random cases (same shape and 6-D broadcast)`, () => {
+  it(`native equals the reference on ${CASES} random cases (same shape and 6-D broadcast)`, async () => {
     const r = rng(0xadd);
     const tally = new Tally('add');
     for (let i = 0; i < CASES; i++) {
+      if (i % 1000 === 999) await breathe();
       const c = randomAddCase(r);
       const want = new Int8Array(c.p.size);
       reference.add(c.p, c.in1, c.in2, want);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConcatParams } from '../../../src/engine/int8/index.js';
 import { rng } from '../../helpers/random.js';
-import { CASES, nativeHost, randomInt8, reference, Tally } from './helpers.js';
+import { breathe, CASES, nativeHost, randomInt8, reference, Tally } from './helpers.js';
 
 describe('int8 concatenation', () => {
   it('concatenates along the channel axis (hand-checked)', () => {
@@ -14,10 +14,11 @@ describe('int8 concatenation', () => {
     }
   });
 
-  it(`native equals the reference on ${CASES} random cases`, () => {
+  it(`native equals the reference on ${CASES} random cases`, async () => {
     const r = rng(0xc047);
     const tally = new Tally('concatenation');
     for (let i = 0; i < CASES; i++) {
+      if (i % 1000 === 999) await breathe();
       const p: ConcatParams = {
         axisSizes: Array.from({ length: r.int(1, 4) }, () => r.int(0, 4)), outer: r.int(1, 6), inner: r.int(1, 6),
       };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeOutSize, computePadding, type ConvParams } from '../../../src/engine/int8/index.js';
 import { rng, type Rng } from '../../helpers/random.js';
 import {
-  CASES, nativeDsp, nativeHost, randomActivation, randomBias, randomInt8, randomMultipliers, randomRounding,
+  breathe, CASES, nativeDsp, nativeHost, randomActivation, randomBias, randomInt8, randomMultipliers, randomRounding,
   randomWeights, randomZeroPoint, reference, Tally,
 } from './helpers.js';
 
@@ -65,10 +65,11 @@ describe('int8 conv2d', () => {
     }
   });
 
-  it(`native (host and emulated DSP) equals the reference on ${CASES} random cases`, () => {
+  it(`native (host and emulated DSP) equals the reference on ${CASES} random cases`, async () => {
     const r = rng(0xc0417);
     const tally = new Tally('conv2d');
     for (let i = 0; i < CASES; i++) {
+      if (i % 1000 === 999) await breathe();
       const c = randomConvCase(r);
       const size = c.p.output.n * c.p.output.h * c.p.output.w * c.p.output.c;
       const want = new Int8Array(size);

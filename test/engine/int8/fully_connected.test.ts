@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FullyConnectedParams } from '../../../src/engine/int8/index.js';
 import { rng, type Rng } from '../../helpers/random.js';
 import {
-  CASES, nativeDsp, nativeHost, randomActivation, randomBias, randomInt8, randomMultipliers, randomRounding,
+  breathe, CASES, nativeDsp, nativeHost, randomActivation, randomBias, randomInt8, randomMultipliers, randomRounding,
   randomWeights, randomZeroPoint, reference, Tally,
 } from './helpers.js';
 
@@ -38,10 +38,11 @@ describe('int8 fully_connected', () => {
     }
   });
 
-  it(`native (host and emulated DSP) equals the reference on ${CASES} random cases`, () => {
+  it(`native (host and emulated DSP) equals the reference on ${CASES} random cases`, async () => {
     const r = rng(0xfc);
     const tally = new Tally('fully_connected');
     for (let i = 0; i < CASES; i++) {
+      if (i % 1000 === 999) await breathe();
       const c = randomFcCase(r);
       const want = new Int8Array(c.p.batches * c.p.outDepth);
       reference.fullyConnected(c.p, c.input, c.filter, c.bias, want);

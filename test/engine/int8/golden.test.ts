@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createInterpreter, type Int8Interpreter, type InterpreterOptions } from '../../../src/engine/int8/index.js';
 import { readTflite } from '../../../src/formats/tflite/index.js';
 
@@ -26,6 +26,9 @@ const BACKENDS: [string, InterpreterOptions][] = [
   ['native, emulated DSP paths', { backend: 'native', nativeVariant: 'emulated-dsp' }],
   ['reference', { backend: 'reference' }],
 ];
+
+// Let the worker's event loop run between the long synchronous chunks (vitest RPC).
+afterEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
 
 const bytes = (file: string): Int8Array => {
   const b = readFileSync(path.join(dir, file));

@@ -19,6 +19,13 @@ export const nativeDsp: Int8Kernels = createNativeKernels({ variant: 'emulated-d
 /** Cases per operator (the brief asks for at least 10,000). */
 export const CASES = 10_000;
 
+/**
+ * Lets the worker's event loop run (vitest's RPC with the main process), so a
+ * long synchronous loop on a busy machine does not time it out. Call every
+ * thousand cases or so.
+ */
+export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export const logUniform = (r: Rng, lo: number, hi: number): number => Math.exp(r.uniform(Math.log(lo), Math.log(hi)));
 /** A float32 scale, log-uniform in [1e-6, 1e2]. */
 export const randomScale = (r: Rng): number => Math.fround(logUniform(r, 1e-6, 1e2));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldMeanMultiplier, loadInt8Addon, quantizeMultiplier, type MeanParams } from '../../../src/engine/int8/index.js';
 import { rng, type Rng } from '../../helpers/random.js';
-import { CASES, nativeHost, randomInt8, randomMultiplier, randomRounding, randomScale, randomZeroPoint, reference, Tally } from './helpers.js';
+import { breathe, CASES, nativeHost, randomInt8, randomMultiplier, randomRounding, randomScale, randomZeroPoint, reference, Tally } from './helpers.js';
 
 function randomMeanCase(r: Rng): { p: MeanParams; input: Int8Array; outSize: number } {
   const rank = r.int(1, r.next() < 0.8 ? 4 : 6);
@@ -60,10 +60,11 @@ describe('int8 mean', () => {
     expect(bad.slice(0, 5)).toEqual([]);
   });
 
-  it(`native equals the reference on ${CASES} random cases`, () => {
+  it(`native equals the reference on ${CASES} random cases`, async () => {
     const r = rng(0x3ea);
     const tally = new Tally('mean');
     for (let i = 0; i < CASES; i++) {
+      if (i % 1000 === 999) await breathe();
       const c = randomMeanCase(r);
       const want = new Int8Array(c.outSize);
       const got = new Int8Array(c.outSize);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeOutSize, computePadding, type PoolParams } from '../../../src/engine/int8/index.js';
 import { rng, type Rng } from '../../helpers/random.js';
-import { CASES, nativeHost, randomActivation, randomInt8, randomZeroPoint, reference, Tally } from './helpers.js';
+import { breathe, CASES, nativeHost, randomActivation, randomInt8, randomZeroPoint, reference, Tally } from './helpers.js';
 
 function randomPoolCase(r: Rng): { p: PoolParams; input: Int8Array } {
   const n = r.next() < 0.1 ? 2 : 1;
@@ -43,11 +43,12 @@ describe('int8 pooling', () => {
     }
   });
 
-  it(`native equals the reference on ${CASES} random cases each (average and max)`, () => {
+  it(`native equals the reference on ${CASES} random cases each (average and max)`, async () => {
     const r = rng(0x9001);
     const avgTally = new Tally('avg_pool');
     const maxTally = new Tally('max_pool');
     for (let i = 0; i < CASES; i++) {
+      if (i % 1000 === 999) await breathe();
       const c = randomPoolCase(r);
       const size = c.p.output.n * c.p.output.h * c.p.output.w * c.p.output.c;
       for (const [tally, fn] of [[avgTally, 'avgPool'], [maxTally, 'maxPool']] as const) {
