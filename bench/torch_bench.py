@@ -13,6 +13,7 @@ changes nothing about the cost.
 
   /usr/bin/python3 bench/torch_bench.py MODEL.json --batch 32 --steps 50
   → {"framework":"pytorch","model":...,"batch":...,"trainSamplesPerSec":...,"inferSamplesPerSec":...}
+(plus the same two rates at the median step, `...Median`, which resist a busy machine)
 """
 import argparse
 import json
@@ -222,22 +223,22 @@ def main():
         loss.backward()
         opt.step()
 
-    model.train()
-    for _ in range(args.warmup):
-        train_step()
-    t0 = time.perf_counter()
-    for _ in range(args.steps):
-        train_step()
-    train_sps = B * args.steps / (time.perf_counter() - t0)
+    def timed(fn):
+        """(samples/s over all steps, samples/s at the median step): the median resists a busy machine."""
+        for _ in range(args.warmup):
+            fn()
+        times = []
+        for _ in range(args.steps):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return B * len(times) / sum(times), B / sorted(times)[len(times) // 2]
 
+    model.train()
+    train_sps, train_med = timed(train_step)
     model.eval()
     with torch.inference_mode():
-        for _ in range(args.warmup):
-            model(x)
-        t0 = time.perf_counter()
-        for _ in range(args.steps):
-            model(x)
-        infer_sps = B * args.steps / (time.perf_counter() - t0)
+        infer_sps, infer_med = timed(lambda: model(x))
 
     print(json.dumps({
         "framework": "pytorch",
@@ -247,6 +248,8 @@ def main():
         "threads": args.threads,
         "trainSamplesPerSec": round(train_sps, 1),
         "inferSamplesPerSec": round(infer_sps, 1),
+        "trainSamplesPerSecMedian": round(train_med, 1),
+        "inferSamplesPerSecMedian": round(infer_med, 1),
     }))
 
 

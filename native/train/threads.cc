@@ -6,6 +6,10 @@
 // worker that wakes late finds the epoch moved on and claims nothing, so it
 // can never hold a call up. Workers spin briefly between jobs (kernels come
 // back to back in a training step) and then sleep on a condition variable.
+// A worker descheduled while holding an item does hold the caller up; when
+// that wait exceeds 2 ms (an oversubscribed machine) the pool runs jobs on the
+// calling thread alone for the next 250 ms, then tries again. Results do not
+// change: work is cut the same way whoever runs it.
 //
 // Scratch buffers grow to the largest request seen and are never freed while
 // the thread lives: kernels do not allocate in steady state.
@@ -77,10 +81,24 @@ class Pool {
     work(epoch);
     // Wait for items claimed by workers; unclaimed ones do not exist any more.
     int spins = 0;
+    std::chrono::steady_clock::time_point waitStart{};
     while (done_.load(std::memory_order_acquire) != count) {
-      if (++spins < 4096) MLF_PAUSE();
-      else std::this_thread::yield();
+      if (++spins < 4096) {
+        MLF_PAUSE();
+        continue;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (spins == 4096) waitStart = now;
+      else if (now - waitStart > std::chrono::milliseconds(2))
+        soloUntil_.store((now + std::chrono::milliseconds(250)).time_since_epoch().count(), std::memory_order_relaxed);
+      std::this_thread::yield();
     }
+  }
+
+  /** True while the pool is backing off after a long wait for a descheduled worker. */
+  bool solo() const {
+    const auto until = soloUntil_.load(std::memory_order_relaxed);
+    return until != 0 && std::chrono::steady_clock::now().time_since_epoch().count() < until;
   }
 
  private:
@@ -125,6 +143,7 @@ class Pool {
   }
 
   std::atomic<int> budget_;
+  std::atomic<std::chrono::steady_clock::rep> soloUntil_{0};
   std::mutex owner_;  // one job at a time (other callers run inline)
   std::atomic<uint64_t> state_{0};
   std::atomic<long> done_{0};
@@ -172,7 +191,12 @@ void run_items(long count, int nthreads, void (*fn)(void*, long), void* ctx) {
     for (long i = 0; i < count; i++) fn(ctx, i);
     return;
   }
-  pool().run(count, nthreads, fn, ctx);
+  Pool& p = pool();
+  if (p.solo()) {
+    for (long i = 0; i < count; i++) fn(ctx, i);
+    return;
+  }
+  p.run(count, nthreads, fn, ctx);
 }
 
 float* scratch(int slot, size_t floats) { return tlsBuffers.get(slot, floats); }

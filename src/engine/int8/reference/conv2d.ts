@@ -27,9 +27,11 @@ export function conv2d(p: ConvParams, input: Int8Array, filter: Int8Array, bias:
               const iy = inY0 + dilationH * ky;
               const ix = inX0 + dilationW * kx;
               if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) continue;
+              const inputBase = ((b * inH + iy) * inW + ix) * inC;
+              const filterBase = ((oc * kH + ky) * kW + kx) * inC;
               for (let ic = 0; ic < inC; ic++) {
-                const inputVal = input[((b * inH + iy) * inW + ix) * inC + ic];
-                const filterVal = filter[((oc * kH + ky) * kW + kx) * inC + ic];
+                const inputVal = input[inputBase + ic];
+                const filterVal = filter[filterBase + ic];
                 acc = (acc + filterVal * (inputVal + inputOffset)) | 0;
               }
             }
