@@ -18,6 +18,9 @@ export interface BenchResult {
   readonly kernels: string;
   readonly trainSamplesPerSec: number;
   readonly inferSamplesPerSec: number;
+  /** The same rates at the median step: a shared or virtual machine's stalls hit the mean, not the median. */
+  readonly trainSamplesPerSecMedian: number;
+  readonly inferSamplesPerSecMedian: number;
 }
 
 export function benchTrain(model: ResolvedModel, batch: number, steps = 30, kernels: KernelChoice = 'auto'): BenchResult {
@@ -38,18 +41,26 @@ export function benchTrain(model: ResolvedModel, batch: number, steps = 30, kern
     net.backward(d);
     opt.step(1e-4);
   };
-  const time = (fn: () => void, n: number) => {
+  /** [total seconds, median step seconds] over n timed steps after a warm-up. */
+  const time = (fn: () => void, n: number): [number, number] => {
     for (let i = 0; i < Math.max(3, Math.ceil(n / 10)); i++) fn();
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    return (performance.now() - t0) / 1000;
+    const each: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      fn();
+      each.push((performance.now() - t0) / 1000);
+    }
+    const sorted = [...each].sort((a, b) => a - b);
+    return [each.reduce((a, b) => a + b, 0), sorted[Math.floor(n / 2)]!];
   };
-  const trainSec = time(step, steps);
-  const inferSec = time(() => { net.setInput(x, batch); net.forward(false); }, steps * 2);
+  const [trainSec, trainMedian] = time(step, steps);
+  const [inferSec, inferMedian] = time(() => { net.setInput(x, batch); net.forward(false); }, steps * 2);
   const counts = countModel(model);
   return {
     model: model.model.name, batch, params: counts.params, macs: counts.macs, kernels: k.name,
     trainSamplesPerSec: (batch * steps) / trainSec,
     inferSamplesPerSec: (batch * steps * 2) / inferSec,
+    trainSamplesPerSecMedian: batch / trainMedian,
+    inferSamplesPerSecMedian: batch / inferMedian,
   };
 }

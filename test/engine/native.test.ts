@@ -54,7 +54,7 @@ const conv2dCases: ConvCase[] = [
   { n: 1, h: 6, w: 6, cin: 2, kh: 5, kw: 5, cout: 7, stride: [2, 2], mode: 'same' }, // pad 2 on one side
 ];
 
-describe.skipIf(nativeKernels === null)(`native training kernels (skipped: ${nativeLoadError ?? ''})`, () => {
+describe.skipIf(nativeKernels === null)(nativeKernels ? 'native training kernels' : `native training kernels (not built: ${nativeLoadError})`, () => {
   const nat = nativeKernels as TrainKernels;
 
   describe('conv2d', () => {
