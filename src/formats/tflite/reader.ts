@@ -84,7 +84,8 @@ export function rawToInt8(m: RawModel, fileName: string): Int8Model {
 function copyData(b: Uint8Array, dtype: DType): ConstData {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   switch (dtype) {
-    case 'int8': return new Int8Array(b.slice().buffer);
+    // A copy through Int8Array: Buffer.slice() is a view whose .buffer is the whole pool.
+    case 'int8': return new Int8Array(b.buffer, b.byteOffset, b.byteLength).slice();
     case 'int16': return Int16Array.from({ length: b.length / 2 }, (_, k) => dv.getInt16(2 * k, true));
     case 'int32': return Int32Array.from({ length: b.length / 4 }, (_, k) => dv.getInt32(4 * k, true));
     case 'float32': return Float32Array.from({ length: b.length / 4 }, (_, k) => dv.getFloat32(4 * k, true));
