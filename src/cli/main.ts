@@ -10,6 +10,8 @@ import { registerInit } from './commands/init.js';
 import { registerQuantize } from './commands/quantize.js';
 import { registerExport } from './commands/export.js';
 import { registerVerify } from './commands/verify.js';
+import { registerForge } from './commands/forge.js';
+import { registerRuns } from './commands/runs.js';
 
 const program = new Command();
 program
@@ -29,6 +31,8 @@ registerInit(program);
 registerQuantize(program);
 registerExport(program);
 registerVerify(program);
+registerForge(program);
+registerRuns(program);
 
 try {
   await program.parseAsync(process.argv);
