@@ -4,3 +4,6 @@ export * from './builtin.js';
 export * from './csv.js';
 export * from './load.js';
 export * from './batches.js';
+export * from './wav.js';
+export * from './series.js';
+export * from './health.js';
