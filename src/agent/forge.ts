@@ -73,6 +73,14 @@ export interface ForgeOptions {
 }
 
 const FINAL_RUNG = 9;
+/**
+ * Training throughput assumed when screening for the time budget, in MACs per
+ * second (forward + backward ≈ 3× the inference MACs per sample). A constant,
+ * not a measurement, so a resumed run screens exactly as the first did; set
+ * below the ~13–24 G measured for cnn-small/ds-cnn on two quiet cores
+ * (`npm run bench`) to leave room for a busy machine.
+ */
+const TRAIN_MACS_PER_SEC = 5e9;
 
 interface Scored {
   readonly trial: StoreTrial;
@@ -151,6 +159,10 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   const c = spec.constraints;
   const smallest = { sramBytes: Infinity, flashBytes: Infinity, latencyMs: Infinity };
   let screenedCount = 0;
+  const finalEpochs = o.finalEpochs ?? 20;
+  // A finalist's long training may take at most ~15 % of a time budget (at most 60 s per epoch otherwise).
+  const maxEpochSeconds = budget === null ? 60 : Math.min(60, (budget * 0.15) / finalEpochs);
+  const epochSeconds = (macs: number) => (data.train.y.length * macs * 3) / TRAIN_MACS_PER_SEC;
   const screen = (model: ModelInput): Screened => {
     const cost = o.cost.estimate(resolveModel(model, model.name));
     screenedCount++;
@@ -161,6 +173,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
     if (cost.sramBytes > c.sramBytes) reasons.push(`SRAM ${cost.sramBytes} B > ${c.sramBytes} B`);
     if (cost.flashBytes > c.flashBytes) reasons.push(`flash ${cost.flashBytes} B > ${c.flashBytes} B`);
     if (c.latencyMs !== null && cost.latencyMs > c.latencyMs) reasons.push(`latency ${cost.latencyMs.toFixed(1)} ms > ${c.latencyMs} ms`);
+    if (epochSeconds(cost.macs) > maxEpochSeconds) reasons.push(`training ≈ ${epochSeconds(cost.macs).toFixed(0)} s/epoch > ${maxEpochSeconds.toFixed(0)} s the budget allows`);
     return { cost, feasible: reasons.length === 0, reasons };
   };
   const ctx = { problem: data.problem, families, screen, objectives };
@@ -253,7 +266,6 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   emit({ kind: 'phase', phase: 'finalists', elapsedSeconds: elapsed() });
   const ranked = [...scored].sort((a, b) => bestRung(b)!.rung - bestRung(a)!.rung || bestRung(b)!.valAccuracy - bestRung(a)!.valAccuracy);
   const finalists = ranked.slice(0, o.finalists ?? 2);
-  const finalEpochs = o.finalEpochs ?? 20;
   interface Final { s: Scored; floatAcc: number; comp: Compressed; exact: ReturnType<ForgeCostModel['exact']>; fits: boolean; dir: string; network: import('../engine/network.js').Network }
   const finals: Final[] = [];
   for (const s of finalists) {

@@ -10,6 +10,9 @@ import { registerInit } from './commands/init.js';
 import { registerQuantize } from './commands/quantize.js';
 import { registerExport } from './commands/export.js';
 import { registerVerify } from './commands/verify.js';
+import { registerImport } from './commands/import.js';
+import { registerInfer } from './commands/infer.js';
+import { registerInspect } from './commands/inspect.js';
 import { registerForge } from './commands/forge.js';
 import { registerRuns } from './commands/runs.js';
 
@@ -31,6 +34,9 @@ registerInit(program);
 registerQuantize(program);
 registerExport(program);
 registerVerify(program);
+registerImport(program);
+registerInfer(program);
+registerInspect(program);
 registerForge(program);
 registerRuns(program);
 

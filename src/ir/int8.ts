@@ -103,3 +103,45 @@ export type ConstData = Int8Array | Int16Array | Int32Array | Float32Array;
 export interface Int8Model extends Int8ModelJson {
   data: Map<number, ConstData>;
 }
+
+/**
+ * The model without its trailing SOFTMAX ops: each graph output produced by a
+ * softmax becomes that softmax's input (the logits), and tensors nothing uses
+ * any more are dropped (indices renumbered, constant data moved along).
+ * Why: comparing two runtimes on logits, where a one-step difference is not
+ * magnified by the exponent (and argmax is unchanged, softmax being monotonic).
+ * Returns the model unchanged when no output comes from a softmax.
+ *
+ * @example
+ * const logits = withoutFinalSoftmax(model); // outputs: the last FULLY_CONNECTED's int8 result
+ */
+export function withoutFinalSoftmax(model: Int8Model): Int8Model {
+  const producer = new Map<number, number>();
+  model.ops.forEach((op, k) => op.outputs.forEach((t) => producer.set(t, k)));
+  const consumers = (t: number) => model.ops.filter((op) => op.inputs.includes(t)).length;
+  const drop = new Set<number>();
+  const outputs = model.outputs.map((t) => {
+    const k = producer.get(t);
+    const op = k === undefined ? undefined : model.ops[k]!;
+    // Only a softmax whose result goes nowhere but the graph output can go.
+    if (!op || op.options.kind !== 'softmax' || consumers(t) > 0) return t;
+    drop.add(k!);
+    return op.inputs[0]!;
+  });
+  if (drop.size === 0) return model;
+  const ops = model.ops.filter((_, k) => !drop.has(k));
+  const used = new Set<number>([...model.inputs, ...outputs, ...ops.flatMap((op) => [...op.inputs, ...op.outputs])]);
+  const index = new Map<number, number>();
+  const tensors: Tensor[] = [];
+  model.tensors.forEach((t, i) => {
+    if (used.has(i)) { index.set(i, tensors.length); tensors.push(t); }
+  });
+  const at = (t: number) => (t < 0 ? t : index.get(t)!);
+  const data = new Map<number, ConstData>();
+  for (const [i, d] of model.data) if (index.has(i)) data.set(index.get(i)!, d);
+  return {
+    ...model, tensors, data,
+    ops: ops.map((op) => ({ ...op, inputs: op.inputs.map(at), outputs: op.outputs.map(at) })),
+    inputs: model.inputs.map(at), outputs: outputs.map(at),
+  };
+}
