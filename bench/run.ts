@@ -2,7 +2,7 @@
  * `npm run bench`: MLForge's benchmarks, one JSON document on stdout.
  * Training engine vs PyTorch (Debian python3-torch, 2 threads) side by side on
  * the same model shapes and batches, measured in this one run.
- * Options: --models a,b --batches 32,128 --steps N --quick
+ * Options: --models a,b --batches 32,128 --steps N --no-int8
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPreset, resolveModel } from '../src/ir/index.js';
 import { benchTrain } from '../src/train/bench.js';
+import { benchInt8 } from './int8.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -68,4 +69,7 @@ for (const name of models) {
   }
 }
 
-process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, training }, null, 2) + '\n');
+// Int8 on the target: the real MLPerf Tiny models under QEMU (instructions, RAM, flash) beside TFLM's figures.
+const int8 = process.argv.includes('--no-int8') ? [] : await benchInt8({ log });
+
+process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, training, int8 }, null, 2) + '\n');

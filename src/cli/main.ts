@@ -15,6 +15,7 @@ import { registerInfer } from './commands/infer.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerForge } from './commands/forge.js';
 import { registerRuns } from './commands/runs.js';
+import { registerCalibrate } from './commands/calibrate.js';
 
 const program = new Command();
 program
@@ -39,6 +40,7 @@ registerInfer(program);
 registerInspect(program);
 registerForge(program);
 registerRuns(program);
+registerCalibrate(program);
 
 try {
   await program.parseAsync(process.argv);

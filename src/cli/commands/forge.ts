@@ -4,6 +4,7 @@ import { forge, type ForgeEvent } from '../../agent/forge.js';
 import { forgeCostModel } from '../../agent/costs.js';
 import { loadSpec, resolveSpec, DEFAULT_SPEC_FILE, type SpecFlags } from '../../spec/index.js';
 import { info, printJson } from '../output.js';
+import type { Board } from '../../targets/boards.js';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(2)}%`);
 const mmss = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
@@ -42,7 +43,7 @@ export function registerForge(program: Command): void {
           info(tty ? `\x1b[2K${line}` : line);
         } else if (e.kind === 'finalist') info(`finalist ${e.seq}: float val ${pct(e.floatValAccuracy)}, int8 val ${pct(e.int8ValAccuracy)} (${e.method})${e.fits ? '' : ' — does not fit'}`);
       };
-      const summary = await forge({ spec, cost: forgeCostModel(spec.board), resume: o.resume, onEvent });
+      const summary = await forge({ spec, cost: forgeCostModel(spec.board as Board), resume: o.resume, onEvent });
       const ch = summary.chosen!;
       const line = {
         runId: summary.runId, accuracyInt8: ch.accuracyInt8, accuracyFloat: ch.accuracyFloat, sramBytes: ch.sramBytes, arenaBytes: ch.arenaBytes,
