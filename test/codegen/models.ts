@@ -88,11 +88,14 @@ export function zooModel(seed = 1): Int8Model {
   ops.push({ inputs: [flat, fw, bias('fc_b', 10)], outputs: [fc], options: { kind: 'fully_connected', activation: 'none' } });
   const sm = t('softmax', [1, 10], 'int8', 1 / 256, -128);
   ops.push({ inputs: [fc], outputs: [sm], options: { kind: 'softmax', beta: 1 } });
+  // Same scale and zero point in and out: TFLite Micro's integer-division path of MEAN.
+  const meanSame = t('mean_same', [1, 12], 'int8', 0.1, -5);
+  ops.push({ inputs: [ap], outputs: [meanSame], options: { kind: 'mean', axes: [1, 2], keepDims: false } });
   const dq = t('logistic_f', [1, 12], 'float32');
   ops.push({ inputs: [lg], outputs: [dq], options: { kind: 'dequantize' } });
   return {
     format: 'mlforge.int8', version: 1,
     meta: { name: 'zoo', labels: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'] },
-    tensors, ops, inputs: [x], outputs: [sm, dq, th], data,
+    tensors, ops, inputs: [x], outputs: [sm, dq, th, meanSame], data,
   };
 }

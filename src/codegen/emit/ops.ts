@@ -126,7 +126,7 @@ export function emitOp(op: PreparedOp, names: OpNames): EmittedOp {
       decls.push(`static const mlf_mean_params_t ${k}_params = ${init({
         num_dims: p.dims.length, dims: inline6(six(p.dims, 1)), reduce: inline6(six(p.reduce.map((r) => (r ? 1 : 0)), 0)),
         input_zero_point: p.inputZeroPoint, output_zero_point: p.outputZeroPoint,
-        multiplier: p.multiplier, shift: p.shift, rounding: round(p.rounding),
+        multiplier: p.multiplier, shift: p.shift, rounding: round(p.rounding), same_quant: p.sameQuant ? 1 : 0,
       })};`);
       return { decls, call: `status = mlf_mean_s8(&${k}_params, ${names.ptr(x)}, ${names.ptr(y)});` };
     }
