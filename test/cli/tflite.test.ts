@@ -90,9 +90,11 @@ describe('mlforge inspect', () => {
     // The planned arena is at most TFLite Micro's (24,000 B on a 64-bit host per the golden README).
     expect(r.arenaBytes).toBeGreaterThan(10_000);
     expect(r.arenaBytes).toBeLessThanOrEqual(24_000);
-    expect(r.footprint.family).toBe('armv7e-m');
-    expect(r.flashBytes).toBe(r.footprint.constantBytes + r.footprint.kernelCodeBytes);
-    expect(r.footprint.constantBytes).toBeGreaterThan(r.weightBytes - 100); // weights + per-channel tables
+    expect(r.cost.core).toBe('cortex-m4');
+    expect(r.flashBytes).toBe(r.cost.flash.weights + r.cost.flash.kernelCode + r.cost.flash.other);
+    expect(r.cost.flash.weights).toBeGreaterThan(r.weightBytes - 100); // weights + per-channel tables
+    expect(r.arenaBytes).toBeLessThanOrEqual(r.cost.greedyArenaBytes);
+    expect(r.cost.latencyMs).toBeGreaterThan(0);
     expect(r.board).toMatchObject({ name: 'nucleo_l4r5zi', fitsSram: true, fitsFlash: true });
   });
 
