@@ -16,6 +16,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerForge } from './commands/forge.js';
 import { registerRuns } from './commands/runs.js';
 import { registerCalibrate } from './commands/calibrate.js';
+import { registerData } from './commands/data.js';
 
 const program = new Command();
 program
@@ -41,6 +42,7 @@ registerInspect(program);
 registerForge(program);
 registerRuns(program);
 registerCalibrate(program);
+registerData(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,3 +7,5 @@ export * from './batches.js';
 export * from './wav.js';
 export * from './series.js';
 export * from './health.js';
+export * from './folder.js';
+export * from './synth/index.js';

@@ -1,0 +1,14 @@
+/** Datasets made here, nothing downloaded: keyword spotting (espeak-ng) and machine vibration (physics). */
+export {
+  synthKws, espeakVersion, espeakSay, trimSilence,
+  KWS_KEYWORDS, KWS_UNKNOWN_WORDS, KWS_TRAIN_VOICES, KWS_TEST_VOICES, KWS_CLASSES, KWS_DEFAULT_PER_WORD,
+  type SynthKwsOptions, type SynthKwsSummary,
+} from './kws.js';
+export {
+  synthVibration, simulateRecording, recordingCsv, drawMachine, bearingFrequencies, conditionName,
+  BEARING_6205, VIBRATION_FAULTS, VIBRATION_TRAIN_CONDITIONS, VIBRATION_TEST_CONDITIONS,
+  type BearingGeometry, type BearingFrequencies, type VibrationFault, type VibrationLabel, type OperatingCondition,
+  type MachineParams, type RecordingSpec, type Recording, type SynthVibrationOptions, type SynthVibrationSummary,
+} from './vibration.js';
+export { NOISE_KINDS, makeNoise, whiteNoise, pinkNoise, brownNoise, humNoise, babbleNoise, type NoiseKind } from './noise.js';
+export { STAMP_FILE, settingsHash, cacheDir as synthCacheDir } from './common.js';
