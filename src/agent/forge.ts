@@ -15,13 +15,13 @@
  * The time budget counts the stored seconds of replayed rungs, so a resumed
  * run stops where the uninterrupted one would have, give or take a rung.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MlforgeError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { ResolvedSpec } from '../spec/index.js';
 import { Store, STORE_FILE, trialKey, canonicalJson, putArtifact, type RunRow, type TrialRow as StoreTrial } from '../store/index.js';
-import { createHash } from 'node:crypto';
 import { defaultPlan, promote } from '../search/halving.js';
 import { paretoFront, type Objective } from '../search/pareto.js';
 import { familiesFor, type Family } from '../search/space.js';
@@ -29,6 +29,7 @@ import { resolveModel, type ResolvedModel } from '../ir/shapes.js';
 import { countModel } from '../ir/counts.js';
 import type { ModelInput } from '../ir/schema.js';
 import type { Int8Model } from '../ir/int8.js';
+import type { Network } from '../engine/network.js';
 import { saveTrained, loadTrained } from '../train/saved-model.js';
 import { evaluate } from '../train/evaluate.js';
 import { saveInt8Model, loadInt8Model, evaluateInt8 } from '../quant/index.js';
@@ -266,7 +267,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   emit({ kind: 'phase', phase: 'finalists', elapsedSeconds: elapsed() });
   const ranked = [...scored].sort((a, b) => bestRung(b)!.rung - bestRung(a)!.rung || bestRung(b)!.valAccuracy - bestRung(a)!.valAccuracy);
   const finalists = ranked.slice(0, o.finalists ?? 2);
-  interface Final { s: Scored; floatAcc: number; comp: Compressed; exact: ReturnType<ForgeCostModel['exact']>; fits: boolean; dir: string; network: import('../engine/network.js').Network }
+  interface Final { s: Scored; floatAcc: number; comp: Compressed; exact: ReturnType<ForgeCostModel['exact']>; fits: boolean; dir: string; network: Network }
   const finals: Final[] = [];
   for (const s of finalists) {
     const dir = `${runDir}/trials/${s.trial.key}`;
@@ -374,7 +375,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
     exportDir: join(spec.out, exportDir), tflitePath: join(spec.out, tflitePath),
     firstFeasibleSeconds,
     notes: [
-      `${screenedCount} candidates screened by the cost model before training; ${seq} trained; none of the trained was flagged infeasible.`,
+      `${screenedCount} candidates screened by the cost model before training; ${scored.length} trained, of which ${scored.filter((x) => !x.candidate.screened.feasible).length} flagged infeasible.`,
       `Chosen by int8 validation accuracy among finalists within every constraint; test split (${data.test.y.length} samples) scored once, at the end.`,
       `Quantization: ${chosen.comp.method.toUpperCase()} (PTQ val ${pct(chosen.comp.ptqValAccuracy)}${chosen.comp.qatValAccuracy !== undefined ? `, QAT val ${pct(chosen.comp.qatValAccuracy)}` : ''}).`,
       `Params ${counts.paramsFolded} (folded), ${counts.macs} MACs per inference.`,

@@ -44,6 +44,7 @@ describe('mlforge forge', () => {
     const summary = JSON.parse(readFileSync(join(out, s.runId, 'summary.json'), 'utf8'));
     expect(summary.chosen.sramBytes).toBeLessThanOrEqual(summary.constraints.sramBytes);
     expect(summary.front.length).toBeGreaterThan(0);
+    expect(summary.notes[0]).toMatch(/10 trained, of which 0 flagged infeasible/);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(events[0].kind).toBe('start');
     expect(events.filter((e) => e.kind === 'trial').length).toBeGreaterThanOrEqual(10);
