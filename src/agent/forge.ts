@@ -276,6 +276,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
     let network: Final['network'];
     let floatAcc: number;
     let comp: Compressed;
+    let exact: ReturnType<ForgeCostModel['exact']> | undefined;
     if (existing) {
       replayed += existing.seconds ?? 0;
       network = loadTrained(join(absDir, 'float')).network;
@@ -304,7 +305,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
         metrics: { valAccuracy: r.valAccuracy }, training: { lr: s.candidate.lr, epochs, seed: spec.seed * 1000 + s.trial.seq },
       });
       saveInt8Model(join(absDir, 'int8'), { model: comp.model, normalization: { mean: [...data.norm.mean], std: [...data.norm.std] }, quantization: { method: comp.method } });
-      const exact = o.cost.exact(comp.model);
+      exact = o.cost.exact(comp.model);
       const seconds = r.seconds + (performance.now() - tq) / 1000;
       store.finishTrial(s.trial.id, FINAL_RUNG, {
         epochs: r.epochs, floatAccuracy: data.problem.task === 'classification' ? r.valAccuracy : null,
@@ -315,7 +316,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
       });
       s.rungs.set(FINAL_RUNG, { valAccuracy: r.valAccuracy, epochs: r.epochs, seconds, curve: r.curve.map((e) => [e.epoch, e.trainLoss, e.valAccuracy ?? null]) });
     }
-    const exact = o.cost.exact(comp.model);
+    exact ??= o.cost.exact(comp.model);
     const fits = fitsAll(exact, spec);
     finals.push({ s, floatAcc, comp, exact, fits, dir, network });
     emit({ kind: 'finalist', seq: s.trial.seq, key: s.trial.key, floatValAccuracy: floatAcc, int8ValAccuracy: comp.int8ValAccuracy, method: comp.method, fits });
