@@ -8,6 +8,8 @@ import { estimateCost, type CostEstimate } from '../targets/cost.js';
 import type { ResolvedModel } from '../ir/shapes.js';
 import { countModel } from '../ir/counts.js';
 import type { Int8Model } from '../ir/int8.js';
+import { featureCost, type FeatureConfig } from '../dsp/index.js';
+import { estimateDspCost } from '../targets/dsp-cost.js';
 import type { ForgeCostModel } from './forge.js';
 import type { LayerRow } from './summary.js';
 
@@ -27,6 +29,9 @@ export function forgeCostModel(board: Board): ForgeCostModel {
       const e = estimateCost(m, board);
       assumptions = e.assumptions;
       return { sramBytes: e.sramBytes, flashBytes: e.flashBytes, latencyMs: e.latencyMs, macs: e.macs, params: countModel(m).paramsFolded };
+    },
+    dsp(c: FeatureConfig) {
+      return estimateDspCost(featureCost(c), c.kind === 'motion' ? c.windowLength * c.axes : c.inputLength, board);
     },
     exact(m: Int8Model) {
       const e = estimateCost(m, board);

@@ -32,13 +32,18 @@ import type { Int8Model } from '../ir/int8.js';
 import type { Network } from '../engine/network.js';
 import { saveTrained, loadTrained } from '../train/saved-model.js';
 import { evaluate } from '../train/evaluate.js';
-import { saveInt8Model, loadInt8Model, evaluateInt8 } from '../quant/index.js';
+import { saveInt8Model, loadInt8Model, evaluateInt8, type AnomalyConfig } from '../quant/index.js';
 import { exportC } from '../codegen/index.js';
 import { writeTflite } from '../formats/tflite/index.js';
 import { renderReport } from '../report/index.js';
 import { BuiltinPlanner, type Candidate, type Cost, type Planner, type Screened, type TrialOutcome } from './planner.js';
-import { prepareData, type ForgeData } from './data.js';
-import { compress, trainRung, type Compressed } from './trial.js';
+import { dataFor, prepareData, type ForgeData } from './data.js';
+import { describeFeatures } from './features.js';
+import type { FeatureConfig } from '../dsp/index.js';
+import type { DspBoardCost } from '../targets/dsp-cost.js';
+import { chooseThreshold, rocAuc } from '../train/metrics.js';
+import type { Genome } from '../search/space.js';
+import { compress, hasAnomalies, trainRung, type Compressed } from './trial.js';
 import { ForgeSummary, type TrialRow, type LayerRow } from './summary.js';
 
 /** What the forge needs from the cost model (src/targets): estimates before training, exact figures after. */
@@ -47,6 +52,8 @@ export interface ForgeCostModel {
   estimate(model: ResolvedModel): Cost;
   /** After quantization: arena from the memory plan, flash from the weights and kernel code, per-layer figures. */
   exact(model: Int8Model): Cost & { arenaBytes: number; layers: LayerRow[] };
+  /** A feature block's SRAM (scratch and buffers), flash (tables and code) and latency on the board. */
+  dsp(c: FeatureConfig): DspBoardCost;
   /** Stated assumptions (stack allowance, CPI…), copied into the summary's notes. */
   readonly assumptions: readonly string[];
 }
@@ -164,8 +171,14 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   // A finalist's long training may take at most ~15 % of a time budget (at most 60 s per epoch otherwise).
   const maxEpochSeconds = budget === null ? 60 : Math.min(60, (budget * 0.15) / finalEpochs);
   const epochSeconds = (macs: number) => (data.train.y.length * macs * 3) / TRAIN_MACS_PER_SEC;
-  const screen = (model: ModelInput): Screened => {
-    const cost = o.cost.estimate(resolveModel(model, model.name));
+  const withDsp = (cost: Cost, g: Genome): Cost => {
+    const c = data.features?.[typeof g.genes.dsp === 'number' ? g.genes.dsp : 0];
+    if (!c) return cost;
+    const d = o.cost.dsp(c);
+    return { ...cost, sramBytes: cost.sramBytes + d.sramBytes, flashBytes: cost.flashBytes + d.flashBytes, latencyMs: cost.latencyMs + d.latencyMs };
+  };
+  const screen = (model: ModelInput, genome: Genome): Screened => {
+    const cost = withDsp(o.cost.estimate(resolveModel(model, model.name)), genome);
     screenedCount++;
     smallest.sramBytes = Math.min(smallest.sramBytes, cost.sramBytes);
     smallest.flashBytes = Math.min(smallest.flashBytes, cost.flashBytes);
@@ -200,7 +213,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
       return;
     }
     store.startTrial(s.trial.id, rung);
-    const r = trainRung(data, {
+    const r = trainRung(dataFor(data, s.candidate.genome), {
       model: s.candidate.model, lr: s.candidate.lr, epochs, seed: spec.seed * 1000 + s.trial.seq,
       onEpoch: (e) => {
         store.recordMetrics(s.trial.id, rung, e.epoch, { trainLoss: e.trainLoss, ...(e.valAccuracy !== undefined ? { valAccuracy: e.valAccuracy } : {}) });
@@ -267,9 +280,14 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   emit({ kind: 'phase', phase: 'finalists', elapsedSeconds: elapsed() });
   const ranked = [...scored].sort((a, b) => bestRung(b)!.rung - bestRung(a)!.rung || bestRung(b)!.valAccuracy - bestRung(a)!.valAccuracy);
   const finalists = ranked.slice(0, o.finalists ?? 2);
-  interface Final { s: Scored; floatAcc: number; comp: Compressed; exact: ReturnType<ForgeCostModel['exact']>; fits: boolean; dir: string; network: Network }
+  interface Final { s: Scored; floatAcc: number; comp: Compressed; exact: ReturnType<ForgeCostModel['exact']>; fits: boolean; dir: string; network: Network; anomaly?: AnomalyConfig }
   const finals: Final[] = [];
+  const exactCost = (model: Int8Model, g: Genome): ReturnType<ForgeCostModel['exact']> => {
+    const e = o.cost.exact(model);
+    return { ...e, ...withDsp(e, g) };
+  };
   for (const s of finalists) {
+    const td = dataFor(data, s.candidate.genome);
     const dir = `${runDir}/trials/${s.trial.key}`;
     const absDir = join(spec.out, dir);
     const existing = store.getResult(s.trial.id, FINAL_RUNG);
@@ -277,10 +295,13 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
     let floatAcc: number;
     let comp: Compressed;
     let exact: ReturnType<ForgeCostModel['exact']> | undefined;
+    let anomaly: AnomalyConfig | undefined;
     if (existing) {
       replayed += existing.seconds ?? 0;
       network = loadTrained(join(absDir, 'float')).network;
-      const int8 = loadInt8Model(join(absDir, 'int8')).model;
+      const saved = loadInt8Model(join(absDir, 'int8'));
+      const int8 = saved.model;
+      anomaly = saved.anomaly;
       floatAcc = existing.floatAccuracy ?? 0;
       const x = existing.extra as { ptq?: number; qat?: number; method?: 'ptq' | 'qat' };
       comp = { model: int8, ptqValAccuracy: x.ptq ?? 0, qatValAccuracy: x.qat, int8ValAccuracy: existing.int8Accuracy ?? 0, method: x.method ?? 'ptq' };
@@ -292,20 +313,27 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
       const left = budget === null ? Infinity : budget * 0.97 - elapsed();
       const epochs = Math.max(last.epochs, Math.min(finalEpochs, Math.floor(left / finalists.length / Math.max(perEpoch * 1.3, 1e-3))));
       store.startTrial(s.trial.id, FINAL_RUNG);
-      const r = trainRung(data, {
+      const r = trainRung(td, {
         model: s.candidate.model, lr: s.candidate.lr, epochs, seed: spec.seed * 1000 + s.trial.seq,
         onEpoch: (e) => store.recordMetrics(s.trial.id, FINAL_RUNG, e.epoch, { trainLoss: e.trainLoss, ...(e.valAccuracy !== undefined ? { valAccuracy: e.valAccuracy } : {}) }),
       });
       const tq = performance.now();
-      comp = compress(data, r.network, r.valAccuracy, spec.seed, data.labels);
+      comp = compress(td, r.network, r.valAccuracy, spec.seed, data.labels);
+      if (data.problem.task === 'autoencoder') {
+        const t = chooseThreshold(evaluateInt8(comp.model, td.val).perSample, td.val.y);
+        anomaly = { threshold: t.threshold, score: 'mse' };
+      }
       network = r.network;
       floatAcc = r.valAccuracy;
       saveTrained(join(absDir, 'float'), r.network, {
-        task: data.problem.task, normalization: data.norm, labels: [...data.labels], dataset: data.name,
+        task: data.problem.task, normalization: td.norm, labels: [...data.labels], dataset: data.name,
         metrics: { valAccuracy: r.valAccuracy }, training: { lr: s.candidate.lr, epochs, seed: spec.seed * 1000 + s.trial.seq },
       });
-      saveInt8Model(join(absDir, 'int8'), { model: comp.model, normalization: { mean: [...data.norm.mean], std: [...data.norm.std] }, quantization: { method: comp.method } });
-      exact = o.cost.exact(comp.model);
+      saveInt8Model(join(absDir, 'int8'), {
+        model: comp.model, normalization: { mean: [...td.norm.mean], std: [...td.norm.std] }, quantization: { method: comp.method },
+        ...(td.featureView ? { features: td.featureView.block } : {}), ...(anomaly ? { anomaly } : {}),
+      });
+      exact = exactCost(comp.model, s.candidate.genome);
       const seconds = r.seconds + (performance.now() - tq) / 1000;
       store.finishTrial(s.trial.id, FINAL_RUNG, {
         epochs: r.epochs, floatAccuracy: data.problem.task === 'classification' ? r.valAccuracy : null,
@@ -316,9 +344,9 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
       });
       s.rungs.set(FINAL_RUNG, { valAccuracy: r.valAccuracy, epochs: r.epochs, seconds, curve: r.curve.map((e) => [e.epoch, e.trainLoss, e.valAccuracy ?? null]) });
     }
-    exact ??= o.cost.exact(comp.model);
+    exact ??= exactCost(comp.model, s.candidate.genome);
     const fits = fitsAll(exact, spec);
-    finals.push({ s, floatAcc, comp, exact, fits, dir, network });
+    finals.push({ s, floatAcc, comp, exact, fits, dir, network, anomaly });
     emit({ kind: 'finalist', seq: s.trial.seq, key: s.trial.key, floatValAccuracy: floatAcc, int8ValAccuracy: comp.int8ValAccuracy, method: comp.method, fits });
   }
 
@@ -327,15 +355,37 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   const fitting = finals.filter((f) => f.fits);
   const chosen = [...(fitting.length ? fitting : finals)].sort((a, b) => b.comp.int8ValAccuracy - a.comp.int8ValAccuracy)[0]!;
   const task = data.problem.task;
-  const floatTest = evaluate(chosen.network, data.test, task);
-  const int8Test = evaluateInt8(chosen.comp.model, data.test);
-  const confusion = task === 'classification' ? confusionOf(data.test.y, int8Test.perSample, data.labels.length) : undefined;
-  const int8TestAcc = int8Test.accuracy ?? -(int8Test.mse ?? Infinity);
-  const floatTestAcc = floatTest.accuracy ?? -floatTest.loss;
+  const chosenData = dataFor(data, chosen.s.candidate.genome);
+  const testSet = chosenData.test;
+  const floatTest = evaluate(chosen.network, testSet, task);
+  const int8Test = evaluateInt8(chosen.comp.model, testSet);
+  const confusion = task === 'classification' ? confusionOf(testSet.y, int8Test.perSample, data.labels.length) : undefined;
+  let int8TestAcc = int8Test.accuracy ?? -(int8Test.mse ?? Infinity);
+  let floatTestAcc = floatTest.accuracy ?? -floatTest.loss;
+  let anomalySummary: NonNullable<ForgeSummary['chosen']>['anomaly'];
+  if (chosen.anomaly) {
+    // Accuracy of the decision the device makes (score > threshold), both for the float and the int8 scores.
+    const thr = chosen.anomaly.threshold;
+    const decide = (scores: Float32Array) => balancedAccuracy(scores, testSet.y, thr);
+    const valScores = evaluateInt8(chosen.comp.model, chosenData.val).perSample;
+    anomalySummary = {
+      aucFloat: rocAuc(floatTest.perSample, testSet.y), aucInt8: rocAuc(int8Test.perSample, testSet.y), threshold: thr,
+      how: chooseThreshold(valScores, chosenData.val.y).how,
+      valBalancedAccuracy: hasAnomalies(chosenData.val) ? balancedAccuracy(valScores, chosenData.val.y, thr).balanced : null,
+      testBalancedAccuracy: decide(int8Test.perSample).balanced,
+    };
+    int8TestAcc = decide(int8Test.perSample).accuracy;
+    floatTestAcc = decide(floatTest.perSample).accuracy;
+  }
+  const fv = chosenData.featureView;
+  const dspCost = fv ? o.cost.dsp(fv.config) : undefined;
 
   const exportDir = `${runDir}/export`;
   const cDir = join(spec.out, exportDir, 'c');
-  exportC(chosen.comp.model, cDir, { plan: { strategy: 'optimized' } });
+  exportC(chosen.comp.model, cDir, {
+    plan: { strategy: 'optimized' },
+    ...(fv ? { features: fv.block, normalization: chosenData.norm } : {}), ...(chosen.anomaly ? { anomaly: chosen.anomaly } : {}),
+  });
   const tflitePath = `${exportDir}/model.tflite`;
   putArtifact(store, { runId: run.id, trialId: chosen.s.trial.id, kind: 'tflite', path: tflitePath, data: writeTflite(chosen.comp.model) });
   putArtifact(store, { runId: run.id, trialId: chosen.s.trial.id, kind: 'int8', path: `${exportDir}/int8`, from: join(spec.out, chosen.dir, 'int8') });
@@ -372,6 +422,8 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
       accuracyFloat: floatTestAcc, accuracyInt8: int8TestAcc,
       sramBytes: chosen.exact.sramBytes, arenaBytes: chosen.exact.arenaBytes, flashBytes: chosen.exact.flashBytes,
       latencyMs: chosen.exact.latencyMs, fits: chosen.fits, layers: chosen.exact.layers, confusion, model: chosen.s.candidate.model,
+      ...(fv && dspCost ? { features: { description: describeFeatures(fv.config), config: { ...fv.block }, ...dspCost, macs: fv.cost.macs } } : {}),
+      ...(anomalySummary ? { anomaly: anomalySummary } : {}),
     },
     exportDir: join(spec.out, exportDir), tflitePath: join(spec.out, tflitePath),
     firstFeasibleSeconds,
@@ -432,6 +484,17 @@ function curveOf(store: Store, trialId: number, rung: number): [number, number, 
     byEpoch.set(m.epoch, e);
   }
   return [...byEpoch.entries()].sort((a, b) => a[0] - b[0]).map(([ep, v]) => [ep, v.loss, v.acc]);
+}
+
+function balancedAccuracy(scores: Float32Array, y: Int32Array, threshold: number): { accuracy: number; balanced: number } {
+  let tp = 0, tn = 0, pos = 0;
+  for (let i = 0; i < y.length; i++) {
+    const anomalous = y[i] !== 0;
+    if (anomalous) pos++;
+    if ((scores[i]! > threshold) === anomalous) anomalous ? tp++ : tn++;
+  }
+  const neg = y.length - pos;
+  return { accuracy: (tp + tn) / y.length, balanced: ((pos ? tp / pos : 1) + (neg ? tn / neg : 1)) / 2 };
 }
 
 function confusionOf(truth: Int32Array, predicted: Float32Array, k: number): number[][] {

@@ -46,7 +46,8 @@ export interface TrialOutcome {
 export interface PlannerContext {
   readonly problem: Problem;
   readonly families: readonly Family[];
-  readonly screen: (model: ModelInput) => Screened;
+  /** Cost-model check before training; the genome tells which feature block (DSP choice) feeds the model. */
+  readonly screen: (model: ModelInput, genome: Genome) => Screened;
   readonly objectives: readonly Objective[];
 }
 
@@ -79,7 +80,7 @@ export class BuiltinPlanner implements Planner {
     const key = `${genomeKey(genome)}|lr=${lr}`;
     if (this.seen.has(key)) return undefined;
     const model = buildModel(genome, this.ctx.problem, `${genome.family}`);
-    const screened = this.ctx.screen(model);
+    const screened = this.ctx.screen(model, genome);
     this.seen.add(key);
     if (!screened.feasible) return undefined;
     return { key, genome, model, lr, screened, note };

@@ -73,6 +73,16 @@ export const ForgeSummary = z.object({
     fits: z.boolean(),
     layers: z.array(LayerRow),
     confusion: z.array(z.array(z.number())).optional(),
+    /** The on-device feature block (WAV and time-series data); its costs are included in the totals above. */
+    features: z.object({
+      description: z.string(), config: z.record(z.string(), z.unknown()),
+      sramBytes: z.number(), flashBytes: z.number(), latencyMs: z.number(), macs: z.number(),
+    }).optional(),
+    /** Anomaly detection: ROC AUC on the test split, and the exported threshold (accuracy* are at that threshold). */
+    anomaly: z.object({
+      aucFloat: z.number(), aucInt8: z.number(), threshold: z.number(), how: z.string(),
+      valBalancedAccuracy: z.number().nullable(), testBalancedAccuracy: z.number(),
+    }).optional(),
     model: z.unknown(),
   }).nullable(),
   exportDir: z.string().nullable(),

@@ -3,6 +3,9 @@
  *
  *   OUT/model.h, OUT/model.c      the API, weights, arena, op sequence
  *   OUT/kernels/*.{c,h}           the kernel sources this model uses (copied from native/kernels)
+ *   OUT/mlforge_dsp.{c,h}, OUT/dsp/   with `features`: the DSP config and tables, and the
+ *                                 DSP sources (copied from native/dsp); model.h gains
+ *                                 mlforge_features (and, with `anomaly`, mlforge_anomaly_score)
  *   OUT/Makefile, CMakeLists.txt  host or cross builds
  *   OUT/example/main.c            one inference on an embedded test vector
  *
@@ -12,6 +15,7 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { dspSourcesDir, type FeatureInput } from '../dsp/index.js';
 import { MlforgeError } from '../errors.js';
 import { createInterpreter, nativeInt8Available, prepare, type Int8Backend, type TensorData } from '../engine/int8/index.js';
 import type { Rounding } from '../engine/int8/types.js';
@@ -19,9 +23,11 @@ import type { Int8Model } from '../ir/int8.js';
 import { VERSION } from '../version.js';
 import { emitCMakeLists, emitMakefile } from './emit/build.js';
 import { emitExampleMain } from './emit/example.js';
+import { DSP_DIR, dspSourcesFor, frontEndFiles } from './emit/features.js';
 import { emitModelC } from './emit/model-c.js';
 import { emitModelH } from './emit/model-h.js';
 import type { CModel } from './emit/types.js';
+import { resolveFrontEnd, type AnomalySpec } from './front-end.js';
 import { kernelHeaders, kernelSourcesFor, kernelsDir } from './kernels.js';
 import { planMemory, type MemoryPlan, type PlanOptions } from './planner.js';
 import { testInput } from './test-inputs.js';
@@ -37,6 +43,12 @@ export interface ExportCOptions {
   backend?: Int8Backend;
   /** Kernel source folder (default: the package's native/kernels). */
   kernelsDir?: string;
+  /** The feature block that makes the model input from a raw window (an int8 model folder's `features`). */
+  features?: FeatureInput;
+  /** The input normalization the model was trained with (needed with `features`). */
+  normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
+  /** Autoencoders: the anomaly threshold (an int8 model folder's `anomaly`). */
+  anomaly?: AnomalySpec;
 }
 
 export interface ExportCResult {
@@ -58,6 +70,7 @@ export function resolveCModel(model: Int8Model, opts: ExportCOptions = {}): CMod
     throw new MlforgeError('BAD_INPUT', `expected ${prepared.inputs.length} test input arrays for model "${model.meta.name}", got ${inputs.length}`);
   }
   const outputs = createInterpreter(model, { rounding, backend }).invoke(inputs);
+  const frontEnd = resolveFrontEnd({ model, features: opts.features, normalization: opts.normalization, anomaly: opts.anomaly });
   return {
     name: model.meta.name,
     prepared,
@@ -66,6 +79,7 @@ export function resolveCModel(model: Int8Model, opts: ExportCOptions = {}): CMod
     labels: model.meta.labels,
     version: VERSION,
     testVector: { inputs, outputs, backend },
+    ...(frontEnd ? { frontEnd } : {}),
   };
 }
 
@@ -86,13 +100,17 @@ export function exportC(model: Int8Model, outDir: string, opts: ExportCOptions =
     ['Makefile', emitMakefile(cModel)],
     ['CMakeLists.txt', emitCMakeLists(cModel)],
     ['example/main.c', emitExampleMain(cModel)],
+    ...frontEndFiles(cModel),
   ];
-  const copied = [...kernelHeaders(src), ...cModel.kernelSources].map((f) => path.join('kernels', f));
+  const copies: [string, string][] = [
+    ...[...kernelHeaders(src), ...cModel.kernelSources].map((f): [string, string] => [path.join(src, f), path.join('kernels', f)]),
+    ...dspSourcesFor(cModel).map((f): [string, string] => [path.join(dspSourcesDir(), f), path.join(DSP_DIR, f)]),
+  ];
+  const copied = copies.map(([, to]) => to);
   try {
-    mkdirSync(path.join(dir, 'kernels'), { recursive: true });
-    mkdirSync(path.join(dir, 'example'), { recursive: true });
+    for (const d of new Set(['kernels', 'example', ...copied.map((f) => path.dirname(f))])) mkdirSync(path.join(dir, d), { recursive: true });
     for (const [name, text] of files) writeFileSync(path.join(dir, name), text);
-    for (const f of copied) copyFileSync(path.join(src, path.basename(f)), path.join(dir, f));
+    for (const [from, to] of copies) copyFileSync(from, path.join(dir, to));
   } catch (e) {
     throw new MlforgeError('BAD_INPUT', `could not write the C export to ${dir}: ${(e as Error).message}`, 'check that the output folder is writable');
   }

@@ -8,9 +8,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { exportDefines, librarySources, type CModel } from '../codegen/index.js';
+import { exportDefines, includeDirs, librarySources, type CModel } from '../codegen/index.js';
 import { emitLinkerScript, emitSemihostC, emitStartupC, MPS2_BOARDS, type Target } from './cortex-m/index.js';
-import { emitHarnessC, emitHostPlatformC, emitPlatformH } from './harness.js';
+import { emitFrontEndHarnessC, emitHarnessC, emitHostPlatformC, emitPlatformH } from './harness.js';
 import { commandLine, requireTool, runTool } from './toolchain.js';
 
 export const WARNINGS = ['-std=c99', '-Wall', '-Wextra', '-Werror'];
@@ -66,14 +66,14 @@ export async function buildHarness(m: CModel, exportDir: string, buildDir: strin
   const { cc, cflags, ldflags } = targetFlags(target, o);
   requireTool(cc);
   mkdirSync(path.join(buildDir, 'obj'), { recursive: true });
-  const support: [string, string][] = [['mlf_platform.h', emitPlatformH()], ['harness.c', emitHarnessC(m, count)]];
+  const support: [string, string][] = [['mlf_platform.h', emitPlatformH()], ['harness.c', m.frontEnd ? emitFrontEndHarnessC(m, count) : emitHarnessC(m, count)]];
   if (target === 'host') support.push(['host.c', emitHostPlatformC()]);
   else {
     support.push(['startup.c', emitStartupC()], ['semihost.c', emitSemihostC()], ['board.ld', emitLinkerScript(MPS2_BOARDS[target])]);
   }
   for (const [name, text] of support) writeFileSync(path.join(buildDir, name), text);
 
-  const includes = [`-I${exportDir}`, `-I${path.join(exportDir, 'kernels')}`, `-I${buildDir}`];
+  const includes = [...includeDirs(m).map((d) => `-I${d === '.' ? exportDir : path.join(exportDir, d)}`), `-I${buildDir}`];
   const defines = exportDefines(m).map((d) => `-D${d}`);
   const library = librarySources(m).map((f) => path.join(exportDir, f));
   const platform = support.filter(([f]) => f.endsWith('.c')).map(([f]) => path.join(buildDir, f));

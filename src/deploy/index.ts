@@ -7,6 +7,8 @@
  * import { verify } from './deploy/index.js';
  * const report = await verify(model, { target: 'cortex-m4', inputs: 100 });
  */
+export { randomRawWindows, type FrontEndReport } from './features-verify.js';
+export { readRawWindows } from './raw-windows.js';
 export { verify, int8Macs, type VerifyOptions, type VerifyReport, type InstructionCount, type Mismatch } from './verify.js';
 export { buildHarness, targetFlags, WARNINGS, type BuildResult, type CompileOptions } from './compile.js';
 export { runQemu, qemuArgs, type QemuOptions, type QemuRun } from './qemu.js';

@@ -7,18 +7,23 @@
  *   → compare every output byte; report instructions per inference (QEMU,
  *   -icount), section sizes (arm-none-eabi-size -A, ld map) and the arena.
  *
+ * A model with a front end (`features`, `anomaly`) is fed raw windows instead
+ * and also compared with its TypeScript twin (features-verify.ts).
+ *
  * Deliberately not here: cycle estimates (instructions are what QEMU can
  * count exactly; the latency model in `targets` turns them into cycles).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { exportC, testInputs, type PlanOptions } from '../codegen/index.js';
+import { exportC, testInputs, type AnomalySpec, type PlanOptions } from '../codegen/index.js';
+import type { FeatureInput } from '../dsp/index.js';
 import { createInterpreter, nativeInt8Available, type Int8Backend, type PreparedOp, type TensorData } from '../engine/int8/index.js';
 import type { Rounding } from '../engine/int8/types.js';
 import { MlforgeError } from '../errors.js';
 import type { Int8Model } from '../ir/int8.js';
 import { buildHarness, type CompileOptions } from './compile.js';
+import { compareFrontEnd, prepareFrontEnd, type FrontEndReport, type FrontEndRun } from './features-verify.js';
 import { isTarget, MPS2_BOARDS, TARGETS, type Target } from './cortex-m/index.js';
 import { CALIBRATION_LOOPS, TIMING_MAGIC } from './harness.js';
 import { runQemu } from './qemu.js';
@@ -40,6 +45,13 @@ export interface VerifyOptions extends CompileOptions {
   plan?: PlanOptions;
   /** In-process kernels for the expected bytes (default: native when built, else reference). */
   backend?: Int8Backend;
+  /** The model's feature block (an int8 model folder's `features`): the device is fed raw windows. */
+  features?: FeatureInput;
+  normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
+  /** Autoencoders: the anomaly threshold; the device also computes mlforge_anomaly_score. */
+  anomaly?: AnomalySpec;
+  /** Raw windows for a model with features (default: `inputs` random windows, see randomRawWindows). */
+  raw?: readonly ArrayLike<number>[];
 }
 
 export interface Mismatch {
@@ -81,7 +93,9 @@ export interface VerifyReport {
   /** Host only: wall-clock nanoseconds per inference (mean). */
   hostNsPerInference?: number;
   /** Cortex-M only: the whole image, and the model's own share (model.o + kernels) after --gc-sections. */
-  size?: { image: SectionSizes; model: SectionSizes };
+  size?: { image: SectionSizes; model: SectionSizes; features?: SectionSizes };
+  /** Models with a front end: the device against the TypeScript twin. */
+  frontEnd?: FrontEndReport;
   commands: { build: string[]; run: string };
   workDir?: string;
 }
@@ -118,7 +132,7 @@ export async function verify(model: Int8Model, opts: VerifyOptions): Promise<Ver
     throw new MlforgeError('BAD_INPUT', `expected a target among ${TARGETS.join(', ')}, got "${String(opts.target)}"`);
   }
   const target = opts.target;
-  const count = opts.samples?.length ?? opts.inputs ?? 100;
+  const count = (opts.features ? opts.raw?.length : undefined) ?? opts.samples?.length ?? opts.inputs ?? 100;
   if (!Number.isInteger(count) || count < 1) throw new MlforgeError('BAD_INPUT', `expected at least 1 test input for verify, got ${count}`);
   if (target !== 'host') {
     requireTool('arm-none-eabi-gcc');
@@ -139,14 +153,24 @@ async function run(model: Int8Model, opts: VerifyOptions, target: Target, workDi
   const exportDir = path.join(workDir, 'export');
   const buildDir = path.join(workDir, `build-${target}`);
   mkdirSync(buildDir, { recursive: true });
-  const { cModel, plan } = exportC(model, exportDir, { rounding: opts.rounding, plan: opts.plan, backend });
+  const { cModel, plan } = exportC(model, exportDir, {
+    rounding: opts.rounding, plan: opts.plan, backend, features: opts.features, normalization: opts.normalization, anomaly: opts.anomaly,
+  });
   const prepared = cModel.prepared;
 
-  const count = opts.samples?.length ?? opts.inputs ?? 100;
-  const samples = opts.samples ?? testInputs(prepared.inputs, count, opts.seed ?? 0);
+  let count = (opts.features ? opts.raw?.length : undefined) ?? opts.samples?.length ?? opts.inputs ?? 100;
   const interpreter = createInterpreter(model, { rounding: prepared.rounding, backend });
-  const expected = samples.map((s) => interpreter.invoke(s));
-  writeFileSync(path.join(buildDir, 'inputs.bin'), Buffer.concat(samples.flatMap((s) => s.map(bytesOf))));
+  const sampleInputs = (): TensorData[][] => testInputs(prepared.inputs, count, opts.seed ?? 0);
+  let expected: TensorData[][] = [];
+  let frontEnd: FrontEndRun | undefined;
+  if (cModel.frontEnd) {
+    frontEnd = prepareFrontEnd(cModel.frontEnd, interpreter, buildDir, { raw: opts.raw, samples: opts.samples, count, seed: opts.seed ?? 0, sampleInputs });
+    count = frontEnd.count;
+  } else {
+    const samples = opts.samples ?? sampleInputs();
+    expected = samples.map((s) => interpreter.invoke(s));
+    writeFileSync(path.join(buildDir, 'inputs.bin'), Buffer.concat(samples.flatMap((s) => s.map(bytesOf))));
+  }
 
   const build = await buildHarness(cModel, exportDir, buildDir, target, count, opts);
   const timeoutMs = opts.timeoutMs ?? 600_000;
@@ -172,6 +196,15 @@ async function run(model: Int8Model, opts: VerifyOptions, target: Target, workDi
   const got = readFileSync(path.join(buildDir, 'outputs.bin'));
   if (got.length !== perSample * count) {
     throw new MlforgeError('TOOL', `expected ${perSample * count} bytes in outputs.bin from the ${target} harness, got ${got.length}`);
+  }
+  let frontEndReport: FrontEndReport | undefined;
+  if (frontEnd) {
+    const outs = Array.from({ length: count }, (_, k) => new Int8Array(got.buffer.slice(got.byteOffset + k * perSample, got.byteOffset + (k + 1) * perSample)));
+    const classifier = !frontEnd.fe.anomaly && (model.ops.at(-1)?.options.kind === 'softmax' || (model.meta.labels?.length ?? 0) > 1);
+    const perTick = target === 'host' ? undefined : 1e9 / MPS2_BOARDS[target].sysclkHz;
+    const r = compareFrontEnd(frontEnd, readFileSync(path.join(buildDir, 'frontend.bin')), outs, interpreter, classifier, perTick);
+    expected = r.expected;
+    frontEndReport = r.report;
   }
   let mismatches = 0;
   let mismatchedBytes = 0;
@@ -200,6 +233,7 @@ async function run(model: Int8Model, opts: VerifyOptions, target: Target, workDi
   const report: VerifyReport = {
     target, model: model.meta.name, samples: count, mismatches, mismatchedBytes, firstMismatches, backend,
     arenaBytes: plan.arenaBytes, macs,
+    ...(frontEndReport ? { frontEnd: frontEndReport } : {}),
     commands: { build: build.commands, run: runCommand },
     ...(temporary && !opts.keep ? {} : { workDir }),
   };
@@ -226,6 +260,11 @@ async function run(model: Int8Model, opts: VerifyOptions, target: Target, workDi
       image: parseSizeA(sizeOut.stdout),
       model: sumSizes([...perFile].filter(([f]) => modelFiles.has(path.resolve(buildDir, f))).map(([, s]) => s)),
     };
+    if (cModel.frontEnd?.features) {
+      // The DSP sources and tables; mlforge_features itself, mean/std and its scratch sit in model.o.
+      const dsp = new Set(build.modelObjects.filter((f) => /(^|[\\/])(mlforge_dsp|dsp_[^\\/]*)\.o$/.test(f)).map((f) => path.resolve(f)));
+      report.size.features = sumSizes([...perFile].filter(([f]) => dsp.has(path.resolve(buildDir, f))).map(([, s]) => s));
+    }
   }
   return report;
 }

@@ -126,6 +126,12 @@ export type MotionFeatureConfig = z.output<typeof MotionFeatureConfig>;
 export type MotionFeatureInput = z.input<typeof MotionFeatureConfig>;
 
 export const FeatureConfig = z.union([AudioFeatureConfig, MotionFeatureConfig]);
+/**
+ * The fields of a feature config without the derived values (what a user
+ * writes, defaults filled): the form stored in files, which parses again as
+ * itself. Cross-field checks need parseFeatureConfig.
+ */
+export const FeatureFields = z.discriminatedUnion('kind', [AudioFields, MotionFields]);
 export type FeatureConfig = AudioFeatureConfig | MotionFeatureConfig;
 export type FeatureInput = AudioFeatureInput | MotionFeatureInput;
 

@@ -47,6 +47,7 @@ export function evaluateInt8(model: Int8Model, d: Dataset, opts: { backend?: Int
   const perSample = new Float32Array(N);
   const xq = new Int8Array(f);
   const y = new Float32Array(outInfo.size);
+  const xd = new Float32Array(f);
   let correct = 0, se = 0;
   for (let i = 0; i < N; i++) {
     const x = d.x.subarray(i * f, (i + 1) * f);
@@ -58,9 +59,11 @@ export function evaluateInt8(model: Int8Model, d: Dataset, opts: { backend?: Int
       perSample[i] = arg;
       if (arg === d.y[i]) correct++;
     } else {
+      // Against the input the model saw (dequantized int8), as the device scores it.
       dequantizeTensor(out, outQ, y);
+      dequantizeTensor(xq, inQ, xd);
       let s = 0;
-      for (let j = 0; j < y.length; j++) s += (y[j]! - x[j]!) ** 2;
+      for (let j = 0; j < y.length; j++) s += (y[j]! - xd[j]!) ** 2;
       perSample[i] = s / y.length;
       se += perSample[i]!;
     }

@@ -95,7 +95,7 @@ export { createObserver, RangeMethod, type Observer, type ObserverOptions } from
 export { calibrate, sampleSubset, CalibrationOptions, type Ranges } from './calibrate.js';
 export { lowerToInt8, int8Shape, type LowerOptions } from './lower.js';
 export { qatFineTune, FakeQuantizer, QatOptions, type QatResult, type QatEpoch, type QatEvent } from './qat.js';
-export { saveInt8Model, loadInt8Model, Int8ModelFile, INT8_MODEL_FILE, INT8_WEIGHTS_FILE, type SavedInt8Model } from './model-file.js';
+export { saveInt8Model, loadInt8Model, Int8ModelFile, AnomalyConfig, INT8_MODEL_FILE, INT8_WEIGHTS_FILE, type SavedInt8Model } from './model-file.js';
 export { evaluateInt8, type Int8Evaluation } from './evaluate.js';
 export { trainingSplits, type TrainedDataRecord } from './splits.js';
 export * from './qparams.js';

@@ -20,6 +20,13 @@ export interface Genome {
 
 export interface Problem {
   readonly inputShape: readonly number[];
+  /**
+   * One input shape per feature-extraction choice, when the DSP block is
+   * searched with the network: every genome then carries a `dsp` gene (an
+   * index here) and the model is built for that shape. All choices have the
+   * same rank, so the families that fit do not depend on the gene.
+   */
+  readonly inputShapes?: readonly (readonly number[])[];
   readonly classes: number;
   /** 'classification' ends in softmax; 'autoencoder' reconstructs the input (MLP family only). */
   readonly task: 'classification' | 'autoencoder';
@@ -44,7 +51,19 @@ export function familiesFor(p: Problem): Family[] {
   return ['mlp'];
 }
 
+/** The input shape a genome's model takes (its `dsp` choice, if any). */
+export function inputShapeOf(g: Genome, p: Problem): readonly number[] {
+  const d = g.genes.dsp;
+  return p.inputShapes && typeof d === 'number' ? p.inputShapes[d] ?? p.inputShape : p.inputShape;
+}
+
 export function randomGenome(rng: Rng, family: Family, p: Problem): Genome {
+  const g = familyGenome(rng, family, p);
+  const choices = p.inputShapes?.length ?? 0;
+  return choices > 1 ? { family, genes: { ...g.genes, dsp: rng.int(choices) } } : g;
+}
+
+function familyGenome(rng: Rng, family: Family, p: Problem): Genome {
   switch (family) {
     case 'cnn': {
       const stages = 1 + rng.int(3);
@@ -134,7 +153,8 @@ const num = (v: number | readonly number[] | undefined) => v as number;
 export function buildModel(g: Genome, p: Problem, name = 'candidate'): ModelInput {
   const layers: L[] = [];
   const G = g.genes;
-  let [h, w] = [p.inputShape[0] ?? 1, p.inputShape[1] ?? 1];
+  const shape = inputShapeOf(g, p);
+  let [h, w] = [shape[0] ?? 1, shape[1] ?? 1];
   const canHalve = () => h >= 4 && w >= 4;
   const halve = () => { h = Math.ceil(h / 2); w = Math.ceil(w / 2); };
   switch (g.family) {
@@ -198,7 +218,7 @@ export function buildModel(g: Genome, p: Problem, name = 'candidate'): ModelInpu
       break;
     }
     case 'cnn1d': {
-      let len = p.inputShape[0]!;
+      let len = shape[0]!;
       arr(G.widths).forEach((f, s) => {
         layers.push(
           { name: `c${s}`, type: 'conv1d', filters: f, kernel: num(G.kernel), stride: num(G.pool) === 0 && len >= 8 ? 2 : 1, padding: 'same', useBias: false },
@@ -219,13 +239,13 @@ export function buildModel(g: Genome, p: Problem, name = 'candidate'): ModelInpu
       if (p.task === 'autoencoder') {
         dense('bottleneck', num(G.bottleneck));
         [...units].reverse().forEach((u, i) => dense(`dec${i}`, u));
-        layers.push({ name: 'out', type: 'dense', units: p.inputShape.reduce((a, b) => a * b, 1) });
-        if (p.inputShape.length > 1) layers.push({ name: 'unflatten', type: 'reshape', shape: [...p.inputShape] });
+        layers.push({ name: 'out', type: 'dense', units: shape.reduce((a, b) => a * b, 1) });
+        if (shape.length > 1) layers.push({ name: 'unflatten', type: 'reshape', shape: [...shape] });
       } else head(layers, p, [0, 0.1, 0.25][num(G.dropout)]!);
       break;
     }
   }
-  return { name, input: { shape: [...p.inputShape] }, layers: layers as Layer[] };
+  return { name, input: { shape: [...shape] }, layers: layers as Layer[] };
 }
 
 /** A stable identity for deduplication: canonical JSON of the genome. */

@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import { MlforgeError } from '../errors.js';
 import { builtinNames, isBuiltin } from '../data/index.js';
 import { findBoard, type Board } from '../targets/index.js';
+import { parseFeatureConfig } from '../dsp/index.js';
 import { closeNames, editDistance } from '../util/names.js';
 import {
   FAMILIES, SpecInput, show, type Maximize, type Minimize, type ParsedSpec, type ResolvedSpec, type SpecOverride, type Task,
@@ -266,6 +267,15 @@ function parseSeedFlag(v: string | number): number {
  * Validates a parsed spec (`raw`, e.g. from YAML) and resolves it completely.
  * @example resolveSpec({ dataset: 'mnist', board: 'nucleo_f746zg' }, { file: 'spec.yaml' }).constraints.sramBytes
  */
+function featureBlocks(f: ParsedSpec['features'], dataset: ResolvedSpec['dataset'], where: string): Record<string, unknown>[] | null {
+  if (f === undefined) return null;
+  if (dataset.kind !== 'folder') throw specError(where, ['features'], `feature blocks apply to WAV and time-series folders; dataset ${dataset.name} is ${dataset.kind === 'csv' ? 'a CSV file' : 'built in'}`);
+  const list = Array.isArray(f) ? f : [f];
+  // Cross-field checks (fftLength, mel bins) now, so a bad block fails before any data is read.
+  list.forEach((c, i) => parseFeatureConfig(c, `${where}: features${Array.isArray(f) ? `[${i}]` : ''}`));
+  return list.map((c) => ({ ...c }));
+}
+
 export function resolveSpec(raw: unknown, o: ResolveOptions = {}): ResolvedSpec {
   const where = o.file ?? 'spec';
   const cwd = o.cwd ?? process.cwd();
@@ -326,6 +336,7 @@ export function resolveSpec(raw: unknown, o: ResolveOptions = {}): ResolvedSpec 
     objectives: resolveObjectives(p.objectives, task, where),
     budget,
     search: { families: [...(p.search?.families ?? FAMILIES)].filter((f, i, a) => a.indexOf(f) === i), planner: p.search?.planner ?? 'builtin' },
+    features: featureBlocks(p.features, dataset, where),
     seed,
     out,
     overrides: (['dataset', 'board', 'budget', 'out', 'seed'] as const).filter((k) => overrides.includes(k)),

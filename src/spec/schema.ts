@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { Board, BoardFields, boardRules } from '../targets/index.js';
+import { FeatureFields } from '../dsp/index.js';
 import { parseDuration, parseFrequency, parseSize } from './units.js';
 
 /** Short rendering of a value for "got …" in messages. */
@@ -141,6 +142,8 @@ export const SpecInput = z.strictObject({
   objectives: ObjectivesInput.optional(),
   budget: BudgetInput.optional().describe('when to stop searching; default: 30 minutes'),
   search: SearchInput.optional(),
+  features: z.union([FeatureFields, z.array(FeatureFields).min(1)], { error: expected('a feature block (kind: mfcc, logmel, spectrogram or motion, …) or a list of them') }).optional()
+    .describe('WAV and time-series folders: the on-device feature block, or a list of blocks the search chooses from; default: a few standard choices'),
   seed: z.number({ error: expected('a whole number ≥ 0') }).int().min(0).optional().describe('random seed (default 0)'),
   out: z.string().min(1).optional().describe('output folder, relative to the spec file; default: out/<name>'),
 }).meta({ title: 'MLForge forge spec', description: 'Task, dataset, board, constraints, objectives and budget for `mlforge forge`.' });
@@ -190,6 +193,8 @@ export const ResolvedSpecSchema = z.object({
   }),
   budget: z.object({ timeSeconds: z.number().nullable(), maxTrials: z.number().int().nullable() }),
   search: z.object({ families: z.array(Family), planner: Planner }),
+  /** Feature blocks as written (checked against the data when it is loaded); null: the defaults for the data. */
+  features: z.array(z.record(z.string(), z.unknown())).nullable(),
   seed: z.number().int(),
   /** Absolute output folder. */
   out: z.string(),

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { exportC, planMemory, type PlanStrategy } from '../../codegen/index.js';
+import { exportC, frontEndCost, planMemory, type PlanStrategy } from '../../codegen/index.js';
 import { MlforgeError } from '../../errors.js';
 import { readTflite, writeTflite } from '../../formats/tflite/index.js';
 import type { Int8Model } from '../../ir/int8.js';
-import { loadInt8Model } from '../../quant/index.js';
+import { loadInt8Model, type SavedInt8Model } from '../../quant/index.js';
 import { info, parseIntArg, printJson } from '../output.js';
 
 /** MODEL: an int8 model folder (`mlforge quantize --out`) or an int8 `.tflite` file. */
@@ -15,6 +15,13 @@ export function loadModelArg(arg: string): Int8Model {
   if (statSync(file).isDirectory()) return loadInt8Model(file).model;
   if (file.toLowerCase().endsWith('.tflite')) return readTflite(new Uint8Array(readFileSync(file)), path.basename(file));
   throw new MlforgeError('BAD_INPUT', `expected an int8 model folder or a .tflite file for MODEL, got ${file}`, 'pass the --out folder of `mlforge quantize`');
+}
+
+/** MODEL with what an int8 model folder adds (feature block, normalization, anomaly threshold); a .tflite file has none. */
+export function loadSavedArg(arg: string): Pick<SavedInt8Model, 'model' | 'features' | 'anomaly'> & { normalization?: SavedInt8Model['normalization'] } {
+  const file = path.resolve(arg);
+  if (existsSync(file) && statSync(file).isDirectory()) return loadInt8Model(file);
+  return { model: loadModelArg(arg) };
 }
 
 export function parseRounding(v: string): 'double' | 'single' {
@@ -45,19 +52,24 @@ export function registerExport(program: Command): void {
         throw new MlforgeError('UNSUPPORTED', `--format: expected c or tflite, got "${o.format}"`);
       }
       if (o.floatIo) throw new MlforgeError('BAD_INPUT', '--float-io applies to --format tflite only (the C API quantizes floats with mlforge_quantize_input)');
-      const model = loadModelArg(modelArg);
+      const { model, features, normalization, anomaly } = loadSavedArg(modelArg);
       const plan = { strategy: parsePlanner(o.planner), alignment: parseIntArg('alignment', o.alignment) };
-      const result = exportC(model, o.out, { plan, rounding: parseRounding(o.rounding) });
+      const result = exportC(model, o.out, { plan, rounding: parseRounding(o.rounding), features, normalization, anomaly });
       const greedy = planMemory(model, { ...plan, strategy: 'greedy' });
       const p = result.plan;
+      const fe = result.cModel.frontEnd;
+      const feCost = fe?.features ? { kind: fe.features.config.kind, ...frontEndCost(fe) } : undefined;
       if (o.json) {
         printJson({
           outDir: result.outDir, files: result.files, arenaBytes: p.arenaBytes, greedyArenaBytes: greedy.arenaBytes,
           lowerBound: p.lowerBound, order: p.order, inPlace: p.inPlace, steps: p.steps,
           kernels: result.cModel.kernelSources,
+          ...(feCost ? { features: feCost } : {}), ...(fe?.anomaly ? { anomalyThreshold: fe.anomaly.threshold } : {}),
         });
         return;
       }
+      if (feCost) info(`features (${feCost.kind}): mlforge_features scratch ${feCost.ramBytes.toLocaleString('en')} B RAM beside the arena, ${feCost.constBytes.toLocaleString('en')} B of tables in flash`);
+      if (fe?.anomaly) info(`anomaly threshold ${fe.anomaly.threshold} (MLFORGE_ANOMALY_THRESHOLD)`);
       info(`arena ${p.arenaBytes.toLocaleString('en')} B (TFLite Micro greedy: ${greedy.arenaBytes.toLocaleString('en')} B, lower bound ${p.lowerBound.toLocaleString('en')} B) · ${p.inPlace.length} in-place op(s)`);
       console.log(`wrote ${result.files.length} files to ${result.outDir} — build and run: cd ${result.outDir} && make && ./example/main`);
     });

@@ -14,7 +14,7 @@ export function registerForge(program: Command): void {
     .command('forge')
     .description('search, train, quantize and export the best int8 model for a dataset and a board')
     .argument('[spec]', `spec file (YAML; default ${DEFAULT_SPEC_FILE} if present, else flags and defaults)`)
-    .option('--dataset <name|file.csv>', 'mnist, fashion-mnist or a CSV file (overrides the spec)')
+    .option('--dataset <name|file.csv|dir>', 'mnist, fashion-mnist, a CSV file, or a folder of WAV clips or CSV series (overrides the spec)')
     .option('--board <name>', 'target board (mlforge boards; overrides the spec)')
     .option('--budget <time|N trials>', 'wall-time budget like 20m, or "30 trials"')
     .option('--out <dir>', 'output folder (store, runs)')
@@ -49,9 +49,13 @@ export function registerForge(program: Command): void {
         runId: summary.runId, accuracyInt8: ch.accuracyInt8, accuracyFloat: ch.accuracyFloat, sramBytes: ch.sramBytes, arenaBytes: ch.arenaBytes,
         flashBytes: ch.flashBytes, latencyMs: ch.latencyMs, fits: ch.fits, trials: summary.trials.length, exportDir: summary.exportDir,
         tflite: summary.tflitePath, report: `${summary.exportDir?.replace(/\/export$/, '')}/report.html`, usedSeconds: summary.budget.usedSeconds,
+        ...(ch.anomaly ? { aucInt8: ch.anomaly.aucInt8, aucFloat: ch.anomaly.aucFloat, threshold: ch.anomaly.threshold } : {}),
+        ...(ch.features ? { features: ch.features.description, featuresLatencyMs: ch.features.latencyMs } : {}),
       };
       if (o.json) printJson(line);
       else {
+        if (ch.features) console.log(`features: ${ch.features.description} (SRAM ${ch.features.sramBytes} B, flash ${ch.features.flashBytes} B, ~${ch.features.latencyMs.toFixed(1)} ms, included below)`);
+        if (ch.anomaly) console.log(`anomaly detection: test AUC ${ch.anomaly.aucInt8.toFixed(4)} int8 (float ${ch.anomaly.aucFloat.toFixed(4)}); threshold ${ch.anomaly.threshold.toPrecision(4)} (${ch.anomaly.how}); the accuracies below are at it`);
         console.log(`chosen: ${ch.family}, int8 test ${pct(ch.accuracyInt8)} (float ${pct(ch.accuracyFloat)}), SRAM ${ch.sramBytes} B, flash ${ch.flashBytes} B, ` +
           `~${ch.latencyMs.toFixed(1)} ms (estimate), ${ch.fits ? 'fits' : 'DOES NOT FIT'} · ${summary.trials.length} trials · ${line.report}`);
       }

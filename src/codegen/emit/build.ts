@@ -4,6 +4,7 @@
  * -mthumb -O2" lib`) and a CMakeLists.txt (a static library target
  * `mlforge_model`, plus the example when built on its own).
  */
+import { DSP_DIR, DSP_NAME, dspSourcesFor } from './features.js';
 import type { CModel } from './types.js';
 
 /** Preprocessor definitions every build of the export uses. */
@@ -12,7 +13,13 @@ export function exportDefines(m: CModel): string[] {
 }
 
 export function librarySources(m: CModel): string[] {
-  return ['model.c', ...m.kernelSources.map((f) => `kernels/${f}`)];
+  const dsp = dspSourcesFor(m).filter((f) => f.endsWith('.c'));
+  return ['model.c', ...m.kernelSources.map((f) => `kernels/${f}`), ...(dsp.length ? [`${DSP_NAME}.c`, ...dsp.map((f) => `${DSP_DIR}/${f}`)] : [])];
+}
+
+/** Include folders of the export, relative to it. */
+export function includeDirs(m: CModel): string[] {
+  return ['.', 'kernels', ...(m.frontEnd?.features ? [DSP_DIR] : [])];
 }
 
 export function emitMakefile(m: CModel): string {
@@ -24,7 +31,7 @@ export function emitMakefile(m: CModel): string {
 
 CFLAGS ?= -O2
 WARNINGS = -std=c99 -Wall -Wextra -Werror
-CPPFLAGS += -I. -Ikernels ${defs}
+CPPFLAGS += ${includeDirs(m).map((d) => `-I${d}`).join(' ')} ${defs}
 LDLIBS += -lm
 
 SRCS = ${librarySources(m).join(' \\\n       ')}
@@ -68,7 +75,7 @@ set(CMAKE_C_EXTENSIONS OFF)
 add_library(mlforge_model STATIC
   ${librarySources(m).join('\n  ')}
 )
-target_include_directories(mlforge_model PUBLIC \${CMAKE_CURRENT_SOURCE_DIR} \${CMAKE_CURRENT_SOURCE_DIR}/kernels)
+target_include_directories(mlforge_model PUBLIC ${includeDirs(m).map((d) => (d === '.' ? '\${CMAKE_CURRENT_SOURCE_DIR}' : `\${CMAKE_CURRENT_SOURCE_DIR}/${d}`)).join(' ')})
 target_compile_definitions(mlforge_model PUBLIC ${defs})
 if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
   target_compile_options(mlforge_model PRIVATE -Wall -Wextra)

@@ -7,6 +7,7 @@ import type { ConstData } from '../../ir/int8.js';
 import type { PreparedOp, TensorInfo } from '../../engine/int8/index.js';
 import { DTYPE_BYTES, elementCount } from '../graph.js';
 import { cArray, cComment, cFloat, cInt, cString, shapeText } from './c.js';
+import { emitFeaturesC, featuresIncludes } from './features.js';
 import { emitOp, type OpNames } from './ops.js';
 import type { CModel } from './types.js';
 
@@ -112,7 +113,7 @@ export function emitModelC(m: CModel): string {
 
 #include "mlforge_kernels.h"
 #include "model.h"
-
+${featuresIncludes(m)}
 #if defined(__GNUC__) || defined(__clang__)
 #define MLFORGE_ALIGNED(n) __attribute__((aligned(n)))
 #else
@@ -187,7 +188,7 @@ int32_t mlforge_argmax(int32_t index) {
   }
   return best;
 }
-`;
+${emitFeaturesC(m)}`;
 }
 
 const cFloatOrZero = (v: number | undefined): string => (v === undefined ? '0.0f' : cFloat(v));

@@ -5,6 +5,7 @@
  */
 import type { TensorInfo } from '../../engine/int8/index.js';
 import { cComment, cFloat, cInt, shapeText } from './c.js';
+import { emitFeaturesH } from './features.js';
 import type { CModel } from './types.js';
 
 const ctype = (t: TensorInfo): string => (t.dtype === 'float32' ? 'float' : `${t.dtype}_t`);
@@ -95,7 +96,7 @@ int32_t mlforge_dequantize_output(int32_t index, float *y, int32_t count);
  * the predicted class of a classifier. -1 for a bad index or a non-int8 output. */
 int32_t mlforge_argmax(int32_t index);
 
-#ifdef __cplusplus
+${emitFeaturesH(m)}#ifdef __cplusplus
 }
 #endif
 

@@ -4,6 +4,7 @@
  * `export.ts`; emitters only read it.
  */
 import type { PreparedModel, TensorData } from '../../engine/int8/index.js';
+import type { FrontEnd } from '../front-end.js';
 import type { MemoryPlan } from '../planner.js';
 
 export interface TestVector {
@@ -26,4 +27,6 @@ export interface CModel {
   /** MLForge version (a comment in every file). */
   readonly version: string;
   readonly testVector?: TestVector;
+  /** Feature block and anomaly threshold (emit/features.ts); absent for a plain model. */
+  readonly frontEnd?: FrontEnd;
 }
