@@ -41,7 +41,8 @@ import { dataFor, prepareData, type ForgeData } from './data.js';
 import { describeFeatures } from './features.js';
 import type { FeatureConfig } from '../dsp/index.js';
 import type { DspBoardCost } from '../targets/dsp-cost.js';
-import { chooseThreshold, rocAuc } from '../train/metrics.js';
+import { balancedAccuracy, chooseThreshold, confusionOf, rocAuc } from '../train/metrics.js';
+import { constraintText, fitsAll, infeasible } from './constraints.js';
 import type { Genome } from '../search/space.js';
 import { compress, hasAnomalies, trainRung, type Compressed } from './trial.js';
 import { ForgeSummary, type TrialRow, type LayerRow } from './summary.js';
@@ -444,36 +445,6 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
-function fitsAll(cost: Cost, spec: ResolvedSpec): boolean {
-  const c = spec.constraints;
-  return cost.sramBytes <= c.sramBytes && cost.flashBytes <= c.flashBytes && (c.latencyMs === null || cost.latencyMs <= c.latencyMs);
-}
-
-function constraintText(spec: ResolvedSpec): string[] {
-  const c = spec.constraints;
-  const b = spec.board;
-  const lines: string[] = [];
-  lines.push(c.origin.sramBytes === 'board'
-    ? `SRAM: board ${b.sramBytes} B minus ${c.reserve.sramBytes} B reserve (${c.reserve.policy}) = ${c.sramBytes} B`
-    : `SRAM: ${c.sramBytes} B from the spec`);
-  lines.push(c.origin.flashBytes === 'board'
-    ? `flash: board ${b.flashBytes} B minus ${c.reserve.flashBytes} B reserve = ${c.flashBytes} B`
-    : `flash: ${c.flashBytes} B from the spec`);
-  lines.push(c.latencyMs === null ? 'latency: no limit' : `latency: ${c.latencyMs} ms from the spec, at ${b.defaultClockHz} Hz`);
-  return lines;
-}
-
-function infeasible(spec: ResolvedSpec, smallest: { sramBytes: number; flashBytes: number; latencyMs: number }, n: number): MlforgeError {
-  const c = spec.constraints;
-  const over: string[] = [];
-  if (smallest.sramBytes > c.sramBytes) over.push(`SRAM needs ≥ ${smallest.sramBytes} B, limit ${c.sramBytes} B (over by ${smallest.sramBytes - c.sramBytes} B)`);
-  if (smallest.flashBytes > c.flashBytes) over.push(`flash needs ≥ ${smallest.flashBytes} B, limit ${c.flashBytes} B (over by ${smallest.flashBytes - c.flashBytes} B)`);
-  if (c.latencyMs !== null && smallest.latencyMs > c.latencyMs) over.push(`latency needs ≥ ${smallest.latencyMs.toFixed(2)} ms, limit ${c.latencyMs} ms (over by ${(smallest.latencyMs - c.latencyMs).toFixed(2)} ms)`);
-  return new MlforgeError('INFEASIBLE',
-    `nothing fits ${spec.board.name}: of ${n} candidates the cost model screened, none meets the constraints — ${over.join('; ') || 'each fails a different limit'}`,
-    'relax the constraints in the spec (constraints.sram / flash / latency) or pick a larger board');
-}
-
 function curveOf(store: Store, trialId: number, rung: number): [number, number, number | null][] {
   const byEpoch = new Map<number, { loss: number; acc: number | null }>();
   for (const m of store.listMetrics(trialId)) {
@@ -484,21 +455,4 @@ function curveOf(store: Store, trialId: number, rung: number): [number, number, 
     byEpoch.set(m.epoch, e);
   }
   return [...byEpoch.entries()].sort((a, b) => a[0] - b[0]).map(([ep, v]) => [ep, v.loss, v.acc]);
-}
-
-function balancedAccuracy(scores: Float32Array, y: Int32Array, threshold: number): { accuracy: number; balanced: number } {
-  let tp = 0, tn = 0, pos = 0;
-  for (let i = 0; i < y.length; i++) {
-    const anomalous = y[i] !== 0;
-    if (anomalous) pos++;
-    if ((scores[i]! > threshold) === anomalous) anomalous ? tp++ : tn++;
-  }
-  const neg = y.length - pos;
-  return { accuracy: (tp + tn) / y.length, balanced: ((pos ? tp / pos : 1) + (neg ? tn / neg : 1)) / 2 };
-}
-
-function confusionOf(truth: Int32Array, predicted: Float32Array, k: number): number[][] {
-  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let i = 0; i < truth.length; i++) m[truth[i]!]![predicted[i]!]!++;
-  return m;
 }

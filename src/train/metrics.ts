@@ -63,3 +63,22 @@ export function chooseThreshold(scores: ArrayLike<number>, labels: ArrayLike<num
   }
   return { ...best, how: `best balanced accuracy on ${normal.length} normal and ${anomaly.length} anomalous samples` };
 }
+
+/** Plain and balanced accuracy of the decision `score > threshold ⇒ anomaly`. */
+export function balancedAccuracy(scores: Float32Array, y: Int32Array, threshold: number): { accuracy: number; balanced: number } {
+  let tp = 0, tn = 0, pos = 0;
+  for (let i = 0; i < y.length; i++) {
+    const anomalous = y[i] !== 0;
+    if (anomalous) pos++;
+    if ((scores[i]! > threshold) === anomalous) anomalous ? tp++ : tn++;
+  }
+  const neg = y.length - pos;
+  return { accuracy: (tp + tn) / y.length, balanced: ((pos ? tp / pos : 1) + (neg ? tn / neg : 1)) / 2 };
+}
+
+/** Counts[truth][predicted]. */
+export function confusionOf(truth: Int32Array, predicted: Float32Array, k: number): number[][] {
+  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < truth.length; i++) m[truth[i]!]![predicted[i]!]!++;
+  return m;
+}

@@ -3,13 +3,32 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot } from '../../codegen/index.js';
 import { MlforgeError } from '../../errors.js';
+import { calibrateDsp, formatDspTable } from '../../targets/dsp-calibration.js';
 import { calibrate, CalibrationTable, formatTable, PROFILES, profileName } from '../../targets/index.js';
 import { parseIntArg, printJson } from '../output.js';
 
 /** The committed table when running from the repository, else a file in the working directory. */
-function defaultOut(): string {
-  const repo = path.join(packageRoot(), 'src', 'targets', 'calibration-table.json');
-  return existsSync(repo) ? repo : path.resolve('calibration-table.json');
+function defaultOut(file = 'calibration-table.json'): string {
+  const repo = path.join(packageRoot(), 'src', 'targets', file);
+  return existsSync(repo) ? repo : path.resolve(file);
+}
+
+/** `--dsp`: the feature-block latency fits (fpu, soft) instead of the kernels. */
+async function calibrateFeatures(o: { out?: string; workDir?: string; json?: boolean }): Promise<void> {
+  const out = path.resolve(o.out ?? defaultOut('dsp-calibration.json'));
+  const command = `mlforge calibrate --dsp${o.out ? ` --out ${o.out}` : ''}`;
+  const progress = o.json ? undefined : (m: string) => process.stderr.write(`${m}\n`);
+  const r = await calibrateDsp({ workDir: o.workDir, command, onProgress: progress });
+  writeFileSync(out, formatDspTable(r.table));
+  const fits = Object.fromEntries(Object.entries(r.table.fits).map(([k, f]) => [k, {
+    perMac: f.perMac, perTranscendental: f.perTranscendental, perSample: f.perSample, codeBytes: f.codeBytes, rmsRelErr: f.rmsRelErr, maxRelErr: f.maxRelErr,
+  }]));
+  if (o.json) return printJson({ out, seconds: r.seconds, fits });
+  console.log(`wrote ${out} (${r.seconds} s)`);
+  for (const [k, f] of Object.entries(fits)) {
+    console.log(`${k.padEnd(6)} ${f.perMac} / MAC, ${f.perTranscendental} / logf-sqrtf, ${f.perSample} / sample; code ${f.codeBytes} B; worst fit ${(100 * f.maxRelErr).toFixed(1)} %`);
+  }
+  console.log('The cost model reads the table at build time: rebuild (npm run build) to use it from dist/.');
 }
 
 function readBase(file: string): CalibrationTable | undefined {
@@ -27,8 +46,10 @@ export function registerCalibrate(program: Command): void {
     .option('--out <file>', 'calibration table to write; other cores already in it are kept (default: the committed src/targets/calibration-table.json)')
     .option('--jobs <n>', 'parallel compiler jobs', '2')
     .option('--work-dir <dir>', 'keep the builds in this folder')
+    .option('--dsp', 'instead: the feature-block (DSP) latency fits, hard-float FPU and soft float (default --out: src/targets/dsp-calibration.json)')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (o: { cores: string; out?: string; jobs: string; workDir?: string; json?: boolean }) => {
+    .action(async (o: { cores: string; out?: string; jobs: string; workDir?: string; dsp?: boolean; json?: boolean }) => {
+      if (o.dsp) return calibrateFeatures(o);
       const cores = o.cores.split(',').map((s) => profileName(s.trim()));
       const out = path.resolve(o.out ?? defaultOut());
       const command = `mlforge calibrate --cores ${o.cores}${o.out ? ` --out ${o.out}` : ''}`;
