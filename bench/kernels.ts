@@ -1,8 +1,9 @@
 /**
  * Native training-kernel micro-benchmarks (`npx tsx bench/kernels.ts [--gemm] [--profile MODEL,..] [--batch N]`).
  *
- * --gemm     GFLOP/s of the GEMM shapes that dominate the MLPerf Tiny models
- *            (conv forward as implicit-im2col GEMM, 1×1 convs and dense as plain GEMM).
+ * --gemm     GFLOP/s of the conv and dense shapes that dominate the MLPerf Tiny models
+ *            (small-channel 3×3 convs run the direct kernels, wider ones an implicit-im2col
+ *            GEMM, 1×1 convs and dense a plain GEMM); --batch sets the conv batch (default 32).
  * --profile  one training step of a preset through the executor (`Network`) with every
  *            kernel call timed: where the time goes, per kernel and per layer shape.
  * Kernel calls are recorded during one step and replayed one by one: each call's time
@@ -43,18 +44,21 @@ function conv(n: number, h: number, w: number, cin: number, kk: number, cout: nu
   return { n, h, w, cin, kh: kk, kw: kk, cout, strideH: stride, strideW: stride, padTop: pt, padLeft: pl, outH, outW };
 }
 
-function gemmBench(): void {
+function gemmBench(b: number): void {
   const cases: [string, ConvShape][] = [
-    ['resnet8 3x3 16→16 32×32', conv(32, 32, 32, 16, 3, 16)],
-    ['resnet8 3x3 32→32 16×16', conv(32, 16, 16, 32, 3, 32)],
-    ['resnet8 3x3 64→64 8×8', conv(32, 8, 8, 64, 3, 64)],
-    ['ds-cnn 1x1 64→64 25×5', conv(32, 25, 5, 64, 1, 64)],
-    ['mbnet 1x1 32→64 12×12', conv(32, 12, 12, 32, 1, 64)],
-    ['mbnet 1x1 128→128 6×6', conv(32, 6, 6, 128, 1, 128)],
-    ['mbnet 1x1 256→256 3×3', conv(32, 3, 3, 256, 1, 256)],
+    ['resnet8 3x3 3→16 32×32', conv(b, 32, 32, 3, 3, 16)],
+    ['resnet8 3x3 16→16 32×32', conv(b, 32, 32, 16, 3, 16)],
+    ['resnet8 3x3/2 16→32 32×32', conv(b, 32, 32, 16, 3, 32, 2)],
+    ['resnet8 3x3 32→32 16×16', conv(b, 16, 16, 32, 3, 32)],
+    ['resnet8 3x3/2 32→64 16×16', conv(b, 16, 16, 32, 3, 64, 2)],
+    ['resnet8 3x3 64→64 8×8', conv(b, 8, 8, 64, 3, 64)],
+    ['ds-cnn 1x1 64→64 25×5', conv(b, 25, 5, 64, 1, 64)],
+    ['mbnet 1x1 32→64 12×12', conv(b, 12, 12, 32, 1, 64)],
+    ['mbnet 1x1 128→128 6×6', conv(b, 6, 6, 128, 1, 128)],
+    ['mbnet 1x1 256→256 3×3', conv(b, 3, 3, 256, 1, 256)],
   ];
   const th = nativeThreads() ?? 1;
-  console.log(`GEMM-shaped kernels, batch 32, ${th} threads (GFLOP/s: forward | backward dx+dw)`);
+  console.log(`conv and dense kernels, conv batch ${b}, ${th} threads (GFLOP/s: forward | backward dx+dw)`);
   for (const [name, s] of cases) {
     const x = rand(s.n * s.h * s.w * s.cin), w = rand(s.kh * s.kw * s.cin * s.cout), y = new Float32Array(s.n * s.outH * s.outW * s.cout);
     const dx = new Float32Array(x.length), dw = new Float32Array(w.length), db = new Float32Array(s.cout);
@@ -130,5 +134,5 @@ function profile(models: string[], batch: number): void {
 }
 
 if (argv.includes('--threads')) nativeThreads(Number(opt('threads', '2')));
-if (argv.includes('--gemm') || !argv.includes('--profile')) gemmBench();
+if (argv.includes('--gemm') || !argv.includes('--profile')) gemmBench(Number(opt('batch', '32')));
 if (argv.includes('--profile')) profile(opt('profile', 'ds-cnn,resnet8,mobilenet-v1-0.25,ae-fc').split(','), Number(opt('batch', '32')));

@@ -94,6 +94,6 @@ float* scratch(int slot, size_t floats);
 float* shared_scratch(int slot, size_t floats);
 
 enum ScratchSlot { kSlotPackA = 0, kSlotIm2col = 1, kSlotTile = 2, kSlotMisc = 3, kSlotCount = 4 };
-enum SharedSlot { kSharedPartials = 0, kSharedWeights = 1, kSharedPad = 2, kSharedCount = 3 };
+enum SharedSlot { kSharedPartials = 0, kSharedWeights = 1, kSharedPad = 2, kSharedDirect = 3, kSharedCount = 4 };
 
 }  // namespace mlf

@@ -7,7 +7,10 @@
 //
 // The im2col matrix is never materialised whole: the GEMM packer copies the
 // rows of one micro-panel (contiguous runs of KW·Cin floats, zeros at borders).
-// A 1×1/stride-1/unpadded conv reads x as the matrix directly.
+// A 1×1/stride-1/unpadded conv reads x as the matrix directly. Small channel
+// counts skip the GEMM for the direct kernels of conv2d_direct.cc (forward,
+// weights, and so the stride-1 input gradient).
+#include "conv2d_direct.h"
 #include "gemm.h"
 #include "simd.h"
 #include "train.h"
@@ -186,6 +189,10 @@ void input_grad_scatter(const ConvShape& s, const float* w, const float* dy, flo
 void conv2d_forward(const ConvShape& s, const float* x, const float* w, const float* b, float* y) {
   const long M = static_cast<long>(s.n) * s.outH * s.outW;
   const int K = s.kh * s.kw * s.cin, N = s.cout;
+  if (conv_direct_fits(s)) {
+    conv_direct_forward(s, x, w, b, y);
+    return;
+  }
   if (is_pointwise(s)) {
     gemm_nn(static_cast<int>(M), N, K, x, s.cin, w, N, y, N, b, false);
     return;
@@ -201,7 +208,8 @@ void conv2d_backward(const ConvShape& s, const float* x, const float* w, const f
                      float* db) {
   const long P = static_cast<long>(s.n) * s.outH * s.outW;
   if (db) column_sums(dy, P, s.cout, db);
-  weight_grad(s, x, dy, dw);
+  if (conv_direct_fits(s)) conv_direct_weight_grad(s, x, dy, dw);
+  else weight_grad(s, x, dy, dw);
   if (dx) {
     if (s.strideH == 1 && s.strideW == 1) input_grad_stride1(s, w, dy, dx);
     else input_grad_scatter(s, w, dy, dx);

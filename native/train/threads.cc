@@ -162,8 +162,8 @@ Pool& pool() {
 }
 
 struct Buffers {
-  float* ptr[8] = {nullptr};
-  size_t cap[8] = {0};
+  float* ptr[kSlotCount + kSharedCount] = {nullptr};
+  size_t cap[kSlotCount + kSharedCount] = {0};
   ~Buffers() {
     for (float* q : ptr) std::free(q);
   }

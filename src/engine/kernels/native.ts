@@ -2,8 +2,9 @@
  * The native float32 training kernels (`native/train`, addon `mlforge_train`)
  * behind the `TrainKernels` interface. This file only loads the addon and
  * adapts argument order; the kernels themselves are C++ (blocked AVX-512/AVX2
- * SGEMM, OpenMP over both cores) and are pinned to the reference twins by
- * test/engine/native.test.ts.
+ * SGEMM, direct convolutions for small channel counts, a thread pool over the
+ * cores) and are pinned to the reference twins by test/engine/native.test.ts
+ * and test/engine/conv2d_direct.test.ts.
  *
  * `nativeKernels` is null when the addon is not built; `nativeLoadError` says why.
  * The addon checks buffer lengths against the shape and throws a TypeError /
