@@ -90,6 +90,7 @@ const FINAL_RUNG = 9;
  * (`npm run bench`) to leave room for a busy machine.
  */
 const TRAIN_MACS_PER_SEC = 5e9;
+const MIN_STEPS_PER_EPOCH = 250;
 
 interface Scored {
   readonly trial: StoreTrial;
@@ -168,7 +169,9 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   const c = spec.constraints;
   const smallest = { sramBytes: Infinity, flashBytes: Infinity, latencyMs: Infinity };
   let screenedCount = 0;
-  const finalEpochs = o.finalEpochs ?? 20;
+  // Small datasets get proportionally more epochs, so every rung takes at least ~500 optimizer steps (MNIST's 2 epochs).
+  const epochScale = Math.min(8, Math.max(1, Math.round(MIN_STEPS_PER_EPOCH / Math.ceil(data.train.y.length / 32))));
+  const finalEpochs = (o.finalEpochs ?? 20) * epochScale;
   // A finalist's long training may take at most ~15 % of a time budget (at most 60 s per epoch otherwise).
   const maxEpochSeconds = budget === null ? 60 : Math.min(60, (budget * 0.15) / finalEpochs);
   const epochSeconds = (macs: number) => (data.train.y.length * macs * 3) / TRAIN_MACS_PER_SEC;
@@ -193,7 +196,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   };
   const ctx = { problem: data.problem, families, screen, objectives };
   const planner: Planner = o.planner ? o.planner(ctx, spec.seed) : new BuiltinPlanner(ctx, spec.seed);
-  const plan = o.rungEpochs ? { epochs: [...o.rungEpochs], eta: 3 } : defaultPlan(8, 3);
+  const plan = o.rungEpochs ? { epochs: [...o.rungEpochs], eta: 3 } : (({ epochs, eta }) => ({ epochs: epochs.map((e) => e * epochScale), eta }))(defaultPlan(8, 3));
   const population = o.population ?? 9;
 
   const stored = new Map(store.listTrials(run.id).map((t) => [t.key, t]));

@@ -1,6 +1,7 @@
 /**
  * Mini-batches over a dataset into preallocated buffers, reshuffled each epoch
- * from a seed, with optional image augmentation (random translation).
+ * from a seed, with optional image augmentation (random translation, rotation,
+ * zoom) or spectrogram augmentation (SpecAugment-style time and frequency masks).
  */
 import { Rng } from '../util/random.js';
 import { sampleSize, type Dataset } from './dataset.js';
@@ -22,6 +23,12 @@ export interface BatchOptions {
   readonly rotate?: number;
   readonly zoom?: number;
   readonly fill?: number;
+  /**
+   * For [frames, bins, C] features: each sample gets one band of up to `time`
+   * frames and one of up to `freq` bins set to `fill` (SpecAugment's masks;
+   * they make a keyword model rely on no single instant or formant).
+   */
+  readonly mask?: { readonly time: number; readonly freq: number };
 }
 
 export class Batcher {
@@ -58,10 +65,20 @@ export class Batcher {
         } else if (shift > 0 && this.d.shape.length === 3) {
           this.translate(src, dst, this.rng.int(2 * shift + 1) - shift, this.rng.int(2 * shift + 1) - shift);
         } else dst.set(src);
+        if (this.o.mask && this.d.shape.length === 3) this.maskBands(dst, this.o.mask.time, this.o.mask.freq);
         this.yb[i] = this.d.y[j]!;
       }
       yield { x: this.xb.subarray(0, n * this.f), y: this.yb.subarray(0, n), n };
     }
+  }
+
+  private maskBands(dst: Float32Array, time: number, freq: number): void {
+    const [h, w, c] = this.d.shape as [number, number, number];
+    const fill = this.o.fill ?? 0;
+    const t = Math.min(this.rng.int(time + 1), h), f = Math.min(this.rng.int(freq + 1), w);
+    const t0 = this.rng.int(h - t + 1), f0 = this.rng.int(w - f + 1);
+    for (let y = t0; y < t0 + t; y++) dst.fill(fill, y * w * c, (y + 1) * w * c);
+    for (let y = 0; y < h; y++) dst.fill(fill, (y * w + f0) * c, (y * w + f0 + f) * c);
   }
 
   /** Rotation by `angle` and zoom `scale` about the centre, then a shift; bilinear sampling. */

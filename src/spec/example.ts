@@ -99,6 +99,16 @@ search:
   families: [cnn, ds-cnn, mobilenet-v2, mlp]
   planner: builtin
 
+# WAV and time-series folders only: the feature block that runs on the device
+# before the network (its SRAM, flash and latency count against the limits).
+# One block, or a list the search chooses from; default: MFCC/log-mel choices
+# for audio, per-axis statistics with 0-32 FFT bands for motion. Raw-data
+# options go under dataset.options (audio: sampleRate, length; series:
+# window, stride, normal = the label of normal data for anomaly_detection).
+# features:
+#   - { kind: mfcc, sampleRate: 16000, inputLength: 16000, frameLength: 640, frameStride: 320, numCoeffs: 10 }
+#   - { kind: logmel, sampleRate: 16000, inputLength: 16000, frameLength: 512, frameStride: 256, melBins: 32 }
+
 # Random seed for the data split, weight initialisation and the search. Default 0.
 seed: 0
 

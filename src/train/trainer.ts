@@ -32,6 +32,9 @@ export const TrainConfig = z.object({
   /** Random rotation (degrees) and zoom (fraction) for image inputs (0 = off). */
   augmentRotate: z.number().min(0).max(180).default(0),
   augmentZoom: z.number().min(0).lt(1).default(0),
+  /** SpecAugment-style masks for [frames, bins, C] features: up to this many frames and bins per sample (0 = off). */
+  augmentMaskTime: z.number().int().min(0).default(0),
+  augmentMaskFreq: z.number().int().min(0).default(0),
   /** Value of pixels moved in from outside the image (the normalized background). */
   augmentFill: z.number().default(0),
   kernels: z.enum(['auto', 'native', 'reference']).default('auto'),
@@ -80,7 +83,8 @@ export function train(model: ResolvedModel, data: { train: Dataset; val?: Datase
   const kernels = selectKernels(cfg.kernels);
   const net = network ?? new Network(model, kernels, cfg.batch, cfg.seed);
   const rng = new Rng(cfg.seed ^ 0x5bd1e995);
-  const batcher = new Batcher(data.train, { batch: cfg.batch, shuffle: true, seed: rng.fork(), shift: cfg.augmentShift, rotate: cfg.augmentRotate, zoom: cfg.augmentZoom, fill: cfg.augmentFill });
+  const batcher = new Batcher(data.train, { batch: cfg.batch, shuffle: true, seed: rng.fork(), shift: cfg.augmentShift, rotate: cfg.augmentRotate, zoom: cfg.augmentZoom, fill: cfg.augmentFill,
+    ...(cfg.augmentMaskTime > 0 || cfg.augmentMaskFreq > 0 ? { mask: { time: cfg.augmentMaskTime, freq: cfg.augmentMaskFreq } } : {}) });
   const opt = new Optimizer(net.params, cfg.optimizer, kernels);
   const k = kernels;
   const K = net.outputSize;
