@@ -102,7 +102,7 @@ describe('mlforge forge', () => {
     console.log(`forge kill test: ${kills} SIGKILLs, ${a.listTrials(runId!).length} trials, ${attempts} rung starts, 0 lost, 0 duplicates`);
     a.close();
     b.close();
-  });
+  }, 600_000);
 
   it('says before training when nothing fits, and by how much', async () => {
     const spec = join(dir, 'tiny.yaml');
