@@ -18,7 +18,7 @@ import { listLabelledFiles, loadAudioFolder, loadSeriesFolder, manifestSplits, t
 import type { HealthReport } from '../data/health.js';
 import { featureShape, type FeatureConfig, type FeatureInput } from '../dsp/index.js';
 import type { ResolvedSpec } from '../spec/index.js';
-import type { Genome, Problem } from '../search/space.js';
+import { dspChoice, type Genome, type Problem } from '../search/space.js';
 import { defaultFeatureBlocks, featureConfigs, featureView, type FeatureView, type RawShape } from './features.js';
 
 export interface ForgeData {
@@ -47,8 +47,7 @@ export interface TrialData extends ForgeData {
 
 export function dataFor(data: ForgeData, genome: Genome): TrialData {
   if (!data.view) return data;
-  const i = typeof genome.genes.dsp === 'number' ? genome.genes.dsp : 0;
-  const v = data.view(i);
+  const v = data.view(dspChoice(genome));
   return { ...data, train: v.train, val: v.val, test: v.test, norm: v.norm, fill: 0, featureView: v };
 }
 

@@ -31,7 +31,6 @@ import type { ModelInput } from '../ir/schema.js';
 import type { Int8Model } from '../ir/int8.js';
 import type { Network } from '../engine/network.js';
 import { saveTrained, loadTrained } from '../train/saved-model.js';
-import { evaluate } from '../train/evaluate.js';
 import { saveInt8Model, loadInt8Model, evaluateInt8, type AnomalyConfig } from '../quant/index.js';
 import { exportC } from '../codegen/index.js';
 import { writeTflite } from '../formats/tflite/index.js';
@@ -41,10 +40,11 @@ import { dataFor, prepareData, type ForgeData } from './data.js';
 import { describeFeatures } from './features.js';
 import type { FeatureConfig } from '../dsp/index.js';
 import type { DspBoardCost } from '../targets/dsp-cost.js';
-import { balancedAccuracy, chooseThreshold, confusionOf, rocAuc } from '../train/metrics.js';
+import type { Threshold } from '../train/metrics.js';
+import { int8Threshold, scoreOnTest } from './scoring.js';
 import { constraintText, fitsAll, infeasible } from './constraints.js';
-import type { Genome } from '../search/space.js';
-import { compress, hasAnomalies, trainRung, type Compressed } from './trial.js';
+import { dspChoice, type Genome } from '../search/space.js';
+import { compress, trainRung, type Compressed } from './trial.js';
 import { ForgeSummary, type TrialRow, type LayerRow } from './summary.js';
 
 /** What the forge needs from the cost model (src/targets): estimates before training, exact figures after. */
@@ -175,10 +175,11 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   // A finalist's long training may take at most ~15 % of a time budget (at most 60 s per epoch otherwise).
   const maxEpochSeconds = budget === null ? 60 : Math.min(60, (budget * 0.15) / finalEpochs);
   const epochSeconds = (macs: number) => (data.train.y.length * macs * 3) / TRAIN_MACS_PER_SEC;
+  // Each feature block's cost once, not per screened candidate.
+  const dspCosts = data.features?.map((c) => o.cost.dsp(c));
   const withDsp = (cost: Cost, g: Genome): Cost => {
-    const c = data.features?.[typeof g.genes.dsp === 'number' ? g.genes.dsp : 0];
-    if (!c) return cost;
-    const d = o.cost.dsp(c);
+    const d = dspCosts?.[dspChoice(g)];
+    if (!d) return cost;
     return { ...cost, sramBytes: cost.sramBytes + d.sramBytes, flashBytes: cost.flashBytes + d.flashBytes, latencyMs: cost.latencyMs + d.latencyMs };
   };
   const screen = (model: ModelInput, genome: Genome): Screened => {
@@ -284,7 +285,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   emit({ kind: 'phase', phase: 'finalists', elapsedSeconds: elapsed() });
   const ranked = [...scored].sort((a, b) => bestRung(b)!.rung - bestRung(a)!.rung || bestRung(b)!.valAccuracy - bestRung(a)!.valAccuracy);
   const finalists = ranked.slice(0, o.finalists ?? 2);
-  interface Final { s: Scored; floatAcc: number; comp: Compressed; exact: ReturnType<ForgeCostModel['exact']>; fits: boolean; dir: string; network: Network; anomaly?: AnomalyConfig }
+  interface Final { s: Scored; floatAcc: number; comp: Compressed; exact: ReturnType<ForgeCostModel['exact']>; fits: boolean; dir: string; network: Network; threshold?: Threshold }
   const finals: Final[] = [];
   const exactCost = (model: Int8Model, g: Genome): ReturnType<ForgeCostModel['exact']> => {
     const e = o.cost.exact(model);
@@ -299,13 +300,11 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
     let floatAcc: number;
     let comp: Compressed;
     let exact: ReturnType<ForgeCostModel['exact']> | undefined;
-    let anomaly: AnomalyConfig | undefined;
     if (existing) {
       replayed += existing.seconds ?? 0;
       network = loadTrained(join(absDir, 'float')).network;
       const saved = loadInt8Model(join(absDir, 'int8'));
       const int8 = saved.model;
-      anomaly = saved.anomaly;
       floatAcc = existing.floatAccuracy ?? 0;
       const x = existing.extra as { ptq?: number; qat?: number; method?: 'ptq' | 'qat' };
       comp = { model: int8, ptqValAccuracy: x.ptq ?? 0, qatValAccuracy: x.qat, int8ValAccuracy: existing.int8Accuracy ?? 0, method: x.method ?? 'ptq' };
@@ -323,10 +322,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
       });
       const tq = performance.now();
       comp = compress(td, r.network, r.valAccuracy, spec.seed, data.labels);
-      if (data.problem.task === 'autoencoder') {
-        const t = chooseThreshold(evaluateInt8(comp.model, td.val).perSample, td.val.y);
-        anomaly = { threshold: t.threshold, score: 'mse' };
-      }
+      const anomaly: AnomalyConfig | undefined = data.problem.task === 'autoencoder' ? { threshold: int8Threshold(comp.model, td.val).threshold, score: 'mse' } : undefined;
       network = r.network;
       floatAcc = r.valAccuracy;
       saveTrained(join(absDir, 'float'), r.network, {
@@ -350,7 +346,9 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
     }
     exact ??= exactCost(comp.model, s.candidate.genome);
     const fits = fitsAll(exact, spec);
-    finals.push({ s, floatAcc, comp, exact, fits, dir, network, anomaly });
+    // Recomputed on resume too (deterministic: the stored threshold is the same number).
+    const threshold = data.problem.task === 'autoencoder' ? int8Threshold(comp.model, td.val) : undefined;
+    finals.push({ s, floatAcc, comp, exact, fits, dir, network, threshold });
     emit({ kind: 'finalist', seq: s.trial.seq, key: s.trial.key, floatValAccuracy: floatAcc, int8ValAccuracy: comp.int8ValAccuracy, method: comp.method, fits });
   }
 
@@ -358,37 +356,17 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   emit({ kind: 'phase', phase: 'export', elapsedSeconds: elapsed() });
   const fitting = finals.filter((f) => f.fits);
   const chosen = [...(fitting.length ? fitting : finals)].sort((a, b) => b.comp.int8ValAccuracy - a.comp.int8ValAccuracy)[0]!;
-  const task = data.problem.task;
   const chosenData = dataFor(data, chosen.s.candidate.genome);
-  const testSet = chosenData.test;
-  const floatTest = evaluate(chosen.network, testSet, task);
-  const int8Test = evaluateInt8(chosen.comp.model, testSet);
-  const confusion = task === 'classification' ? confusionOf(testSet.y, int8Test.perSample, data.labels.length) : undefined;
-  let int8TestAcc = int8Test.accuracy ?? -(int8Test.mse ?? Infinity);
-  let floatTestAcc = floatTest.accuracy ?? -floatTest.loss;
-  let anomalySummary: NonNullable<ForgeSummary['chosen']>['anomaly'];
-  if (chosen.anomaly) {
-    // Accuracy of the decision the device makes (score > threshold), both for the float and the int8 scores.
-    const thr = chosen.anomaly.threshold;
-    const decide = (scores: Float32Array) => balancedAccuracy(scores, testSet.y, thr);
-    const valScores = evaluateInt8(chosen.comp.model, chosenData.val).perSample;
-    anomalySummary = {
-      aucFloat: rocAuc(floatTest.perSample, testSet.y), aucInt8: rocAuc(int8Test.perSample, testSet.y), threshold: thr,
-      how: chooseThreshold(valScores, chosenData.val.y).how,
-      valBalancedAccuracy: hasAnomalies(chosenData.val) ? balancedAccuracy(valScores, chosenData.val.y, thr).balanced : null,
-      testBalancedAccuracy: decide(int8Test.perSample).balanced,
-    };
-    int8TestAcc = decide(int8Test.perSample).accuracy;
-    floatTestAcc = decide(floatTest.perSample).accuracy;
-  }
+  const test = scoreOnTest(chosen.network, chosen.comp.model, chosenData.test, data.problem.task, data.labels.length, chosen.threshold);
+  const anomaly: AnomalyConfig | undefined = chosen.threshold ? { threshold: chosen.threshold.threshold, score: 'mse' } : undefined;
   const fv = chosenData.featureView;
-  const dspCost = fv ? o.cost.dsp(fv.config) : undefined;
+  const dspCost = dspCosts?.[dspChoice(chosen.s.candidate.genome)];
 
   const exportDir = `${runDir}/export`;
   const cDir = join(spec.out, exportDir, 'c');
   exportC(chosen.comp.model, cDir, {
     plan: { strategy: 'optimized' },
-    ...(fv ? { features: fv.block, normalization: chosenData.norm } : {}), ...(chosen.anomaly ? { anomaly: chosen.anomaly } : {}),
+    ...(fv ? { features: fv.block, normalization: chosenData.norm } : {}), ...(anomaly ? { anomaly } : {}),
   });
   const tflitePath = `${exportDir}/model.tflite`;
   putArtifact(store, { runId: run.id, trialId: chosen.s.trial.id, kind: 'tflite', path: tflitePath, data: writeTflite(chosen.comp.model) });
@@ -423,11 +401,11 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
     trials, front,
     chosen: {
       trialId: chosen.s.trial.id, family: chosen.s.candidate.genome.family,
-      accuracyFloat: floatTestAcc, accuracyInt8: int8TestAcc,
+      accuracyFloat: test.accuracyFloat, accuracyInt8: test.accuracyInt8,
       sramBytes: chosen.exact.sramBytes, arenaBytes: chosen.exact.arenaBytes, flashBytes: chosen.exact.flashBytes,
-      latencyMs: chosen.exact.latencyMs, fits: chosen.fits, layers: chosen.exact.layers, confusion, model: chosen.s.candidate.model,
+      latencyMs: chosen.exact.latencyMs, fits: chosen.fits, layers: chosen.exact.layers, confusion: test.confusion, model: chosen.s.candidate.model,
       ...(fv && dspCost ? { features: { description: describeFeatures(fv.config), config: { ...fv.block }, ...dspCost, macs: fv.cost.macs } } : {}),
-      ...(anomalySummary ? { anomaly: anomalySummary } : {}),
+      ...(test.anomaly ? { anomaly: test.anomaly } : {}),
     },
     exportDir: join(spec.out, exportDir), tflitePath: join(spec.out, tflitePath),
     firstFeasibleSeconds,

@@ -51,10 +51,12 @@ export function familiesFor(p: Problem): Family[] {
   return ['mlp'];
 }
 
+/** The feature block a genome chose (0 without a `dsp` gene). */
+export const dspChoice = (g: Genome): number => (typeof g.genes.dsp === 'number' ? g.genes.dsp : 0);
+
 /** The input shape a genome's model takes (its `dsp` choice, if any). */
 export function inputShapeOf(g: Genome, p: Problem): readonly number[] {
-  const d = g.genes.dsp;
-  return p.inputShapes && typeof d === 'number' ? p.inputShapes[d] ?? p.inputShape : p.inputShape;
+  return p.inputShapes?.[dspChoice(g)] ?? p.inputShape;
 }
 
 export function randomGenome(rng: Rng, family: Family, p: Problem): Genome {

@@ -30,6 +30,7 @@ import {
 } from '../deploy/index.js';
 import { prepare, type PreparedOp } from '../engine/int8/index.js';
 import { MlforgeError } from '../errors.js';
+import { readTimingFile, timingHeaderC, TIMING_WRITE_C } from './timing-file.js';
 import type { ConstData, DType, Int8Model, Op, OpOptions, Tensor } from '../ir/int8.js';
 import { windowOut } from '../ir/shapes.js';
 import {
@@ -253,7 +254,6 @@ const alignUp = (n: number, a = ALIGN): number => Math.ceil(n / a) * a;
 const CTYPE: Readonly<Record<DType, string>> = { int8: 'int8_t', int16: 'int16_t', int32: 'int32_t', float32: 'float' };
 const BYTES: Readonly<Record<DType, number>> = { int8: 1, int16: 2, int32: 4, float32: 4 };
 export const CALIBRATION_MAGIC = 0x43464c4d; // "MLFC"
-const LOOPS = 100000;
 
 /** Rough instruction count, only to choose repetitions (≥ ~60k instructions timed per case). */
 function repsFor(op: PreparedOp, model: Int8Model): number {
@@ -337,7 +337,7 @@ static const uint32_t mlf_cal_reps[${n}] = { ${reps.join(', ')} };
 /* Float inputs (quantize): byte offset in the arena and element count, or -1. */
 static const int32_t mlf_cal_f32[${n}][2] = { ${floatFills.join(', ')} };
 
-static void mlf_write_u32(int32_t handle, uint32_t v) { mlf_platform_write(handle, &v, 4); }
+${TIMING_WRITE_C}
 
 int main(void) {
   int32_t timing, k, status = MLF_OK;
@@ -347,16 +347,7 @@ int main(void) {
     s = s * 1664525u + 1013904223u;
     mlf_cal_arena.bytes[k] = (int8_t)(s >> 24);
   }
-  timing = mlf_platform_open("timing.bin", 1);
-  if (timing < 0) return 72;
-  mlf_platform_timer_init();
-  t0 = mlf_platform_ticks();
-  mlf_platform_calibration_loop(${LOOPS}u);
-  t1 = mlf_platform_ticks();
-  mlf_write_u32(timing, 0x${CALIBRATION_MAGIC.toString(16)}u);
-  mlf_write_u32(timing, ${n}u);
-  mlf_write_u32(timing, ${2 * LOOPS}u);
-  mlf_write_u32(timing, (uint32_t)(t1 - t0));
+${timingHeaderC(CALIBRATION_MAGIC, n)}
   for (k = 0; k < ${n}; ++k) {
     if (mlf_cal_f32[k][0] >= 0) {
       float *x = (float *)(void *)(mlf_cal_arena.bytes + mlf_cal_f32[k][0]);
@@ -655,7 +646,7 @@ async function measureProfile(name: string, p: Profile, cases: readonly Calibrat
     log(`${name}: running ${cases.length} cases on QEMU ${MPS2_BOARDS[p.run].machine}`);
     const r = await runQemu(p.run, image, { cwd: dir, timeoutMs: 1_800_000 });
     if (r.code !== 0) throw new MlforgeError('TOOL', `the calibration image exited with code ${r.code} on ${p.run}: ${(r.stdout + r.stderr).trim().slice(0, 300)}`, `rerun: cd ${dir} && ${r.command}`);
-    const ticks = readTicks(path.join(dir, 'timing.bin'), cases.length, MPS2_BOARDS[p.run].sysclkHz);
+    const ticks = readTimingFile(path.join(dir, 'timing.bin'), CALIBRATION_MAGIC, cases.length, MPS2_BOARDS[p.run].sysclkHz, 'calibration');
     const samples = cases.map((c, k) => {
       const prepared = prepare(c.model);
       const w = opWork(prepared.ops[0]!, c.model, dsp);
@@ -675,16 +666,3 @@ async function measureProfile(name: string, p: Profile, cases: readonly Calibrat
   };
 }
 
-/** Instructions per case (all repetitions) from timing.bin; checks the clock calibration loop. */
-function readTicks(file: string, n: number, sysclkHz: number): number[] {
-  const b = readFileSync(file);
-  if (b.length !== 16 + 8 * n || b.readUInt32LE(0) !== CALIBRATION_MAGIC || b.readUInt32LE(4) !== n) {
-    throw new MlforgeError('TOOL', `expected ${16 + 8 * n} bytes of calibration timing in ${file}, got ${b.length}`);
-  }
-  const perTick = 1e9 / sysclkHz; // -icount shift=0: one instruction per ns
-  const loop = b.readUInt32LE(12) * perTick;
-  if (Math.abs(loop - b.readUInt32LE(8)) / b.readUInt32LE(8) > 0.02) {
-    throw new MlforgeError('TOOL', `the clock check measured ${loop} instructions for a ${b.readUInt32LE(8)}-instruction loop; QEMU is not counting instructions (-icount)`);
-  }
-  return Array.from({ length: n }, (_, k) => (b.readUInt32LE(16 + 8 * k) + b.readUInt32LE(20 + 8 * k) * 2 ** 32) * perTick);
-}

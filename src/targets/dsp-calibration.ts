@@ -27,6 +27,7 @@ import {
   type FeatureConfig, type FeatureInput,
 } from '../dsp/index.js';
 import { MlforgeError } from '../errors.js';
+import { readTimingFile, timingHeaderC, TIMING_WRITE_C } from './timing-file.js';
 import { fitNonNegative, loadBytes } from './calibration.js';
 import { DspCalibrationTable, type DspFitClass, type DspProfileFit } from './dsp-cost.js';
 
@@ -91,7 +92,6 @@ export const dspInputFloats = (c: FeatureConfig): number => (c.kind === 'motion'
 // ---------------------------------------------------------------- the timing image
 
 export const DSP_CALIBRATION_MAGIC = 0x44464c4d; // "MLFD"
-const LOOPS = 100000;
 /** Runs per block: the first call is timed like the others (no caches under QEMU), the mean is kept. */
 export const DSP_REPS = 2;
 
@@ -125,7 +125,7 @@ static const mlf_dsp_fn mlf_dsp_fns[${n}] = { ${cases.map((_, k) => `mlf_dsp_run
 /* Input floats and, for motion, axes (0: audio). */
 static const int32_t mlf_dsp_fill[${n}][2] = { ${fill.join(', ')} };
 
-static void mlf_write_u32(int32_t handle, uint32_t v) { mlf_platform_write(handle, &v, 4); }
+${TIMING_WRITE_C}
 
 static void mlf_fill(int32_t k, uint32_t *s) {
   int32_t i;
@@ -141,16 +141,7 @@ int main(void) {
   int32_t timing, k;
   uint32_t r, s = 12345u;
   uint64_t t0, t1;
-  timing = mlf_platform_open("timing.bin", 1);
-  if (timing < 0) return 72;
-  mlf_platform_timer_init();
-  t0 = mlf_platform_ticks();
-  mlf_platform_calibration_loop(${LOOPS}u);
-  t1 = mlf_platform_ticks();
-  mlf_write_u32(timing, 0x${DSP_CALIBRATION_MAGIC.toString(16)}u);
-  mlf_write_u32(timing, ${n}u);
-  mlf_write_u32(timing, ${2 * LOOPS}u);
-  mlf_write_u32(timing, (uint32_t)(t1 - t0));
+${timingHeaderC(DSP_CALIBRATION_MAGIC, n)}
   for (k = 0; k < ${n}; ++k) {
     mlf_fill(k, &s);
     t0 = mlf_platform_ticks();
@@ -164,20 +155,6 @@ int main(void) {
 }
 `;
   return { tables, main };
-}
-
-/** Instructions of all repetitions per case, from timing.bin; checks that QEMU counts instructions. */
-function readTicks(file: string, n: number, sysclkHz: number): number[] {
-  const b = readFileSync(file);
-  if (b.length !== 16 + 8 * n || b.readUInt32LE(0) !== DSP_CALIBRATION_MAGIC || b.readUInt32LE(4) !== n) {
-    throw new MlforgeError('TOOL', `expected ${16 + 8 * n} bytes of DSP timing in ${file}, got ${b.length}`);
-  }
-  const perTick = 1e9 / sysclkHz; // -icount shift=0: one instruction per ns
-  const loop = b.readUInt32LE(12) * perTick;
-  if (Math.abs(loop - b.readUInt32LE(8)) / b.readUInt32LE(8) > 0.02) {
-    throw new MlforgeError('TOOL', `the clock check measured ${loop} instructions for a ${b.readUInt32LE(8)}-instruction loop; QEMU is not counting instructions (-icount)`);
-  }
-  return Array.from({ length: n }, (_, k) => (b.readUInt32LE(16 + 8 * k) + b.readUInt32LE(20 + 8 * k) * 2 ** 32) * perTick);
 }
 
 /** The platform files and the DSP sources of an image, written to `dir`; returns the .c files to compile. */
@@ -229,7 +206,7 @@ export async function measureDspCases(cases: readonly DspCase[], p: DspProfile, 
   if (r.code !== 0) {
     throw new MlforgeError('TOOL', `the DSP calibration image exited with code ${r.code} on ${p.run}: ${(r.stdout + r.stderr).trim().slice(0, 300)}`, `rerun: cd ${dir} && ${r.command}`);
   }
-  const ticks = readTicks(path.join(dir, 'timing.bin'), cases.length, MPS2_BOARDS[p.run].sysclkHz);
+  const ticks = readTimingFile(path.join(dir, 'timing.bin'), DSP_CALIBRATION_MAGIC, cases.length, MPS2_BOARDS[p.run].sysclkHz, 'DSP');
   return cases.map((c, k) => {
     const cost = featureCost(c.config);
     return {
