@@ -15,11 +15,8 @@ import { referenceKernels } from '../../src/engine/kernels/reference.js';
 import type { ConvShape, TrainKernels } from '../../src/engine/kernels/types.js';
 import { expectClose } from '../helpers/compare.js';
 import { rng } from '../helpers/random.js';
+import { checkConv2d, f32 } from '../helpers/conv-check.js';
 
-const f32 = (n: number) => new Float32Array(n);
-const f64 = (n: number) => new Float64Array(n);
-const wide = (a: Float64Array) => a as unknown as Float32Array;
-const tol = (terms: number, label: string) => ({ atol: 2e-6 * Math.max(1, terms), rtol: 1e-4, label });
 
 interface Case { n: number; h: number; w: number; cin: number; cout: number; k: [number, number]; stride: [number, number]; mode: 'same' | 'valid' }
 
@@ -62,23 +59,7 @@ describe.skipIf(nativeKernels === null)(nativeKernels ? 'direct conv2d' : `direc
     const s = shape(c);
     const name = `x(${s.n},${s.h},${s.w},${s.cin}) k${s.kh}x${s.kw} s${s.strideH}${s.strideW} ${c.mode} → (${s.outH},${s.outW},${s.cout})`;
     it(name, () => {
-      const r = rng(700 + ci);
-      const xl = s.n * s.h * s.w * s.cin, wl = s.kh * s.kw * s.cin * s.cout, yl = s.n * s.outH * s.outW * s.cout;
-      const x = r.f32(xl), w = r.f32(wl), b = r.f32(s.cout), dy = r.f32(yl);
-      const K = s.kh * s.kw * s.cin, P = s.n * s.outH * s.outW;
-
-      const yN = f32(yl).fill(NaN), yR = f64(yl);
-      nat.conv2dForward(s, x, w, b, yN);
-      ref.conv2dForward(s, x, w, b, wide(yR));
-      expectClose(yN, yR, tol(K, `${name} y`));
-
-      const dxN = f32(xl).fill(NaN), dwN = f32(wl).fill(NaN), dbN = f32(s.cout).fill(NaN);
-      const dxR = f64(xl), dwR = f64(wl), dbR = f64(s.cout);
-      nat.conv2dBackward(s, x, w, dy, dxN, dwN, dbN);
-      ref.conv2dBackward(s, x, w, dy, wide(dxR), wide(dwR), wide(dbR));
-      expectClose(dwN, dwR, tol(P, `${name} dw`));
-      expectClose(dbN, dbR, tol(P, `${name} db`));
-      expectClose(dxN, dxR, tol(s.cout * s.kh * s.kw, `${name} dx`));
+      checkConv2d(nat, ref, s, rng(700 + ci), name);
     });
   });
 

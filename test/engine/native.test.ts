@@ -12,12 +12,9 @@ import { referenceKernels } from '../../src/engine/kernels/reference.js';
 import type { ConvShape, DepthwiseShape, PoolShape, TrainKernels } from '../../src/engine/kernels/types.js';
 import { expectClose } from '../helpers/compare.js';
 import { rng, type Rng } from '../helpers/random.js';
+import { checkConv2d, f32, f64, tol, wide } from '../helpers/conv-check.js';
 
 const ref = referenceKernels;
-const f64 = (n: number) => new Float64Array(n);
-const f32 = (n: number) => new Float32Array(n);
-// The reference types say Float32Array; it is written for Float64Array too (its Buf type).
-const wide = (a: Float64Array) => a as unknown as Float32Array;
 
 /** TensorFlow padding along one axis: 'same' → out = ceil(size/stride), padBefore = floor(total/2). */
 function pad(size: number, k: number, stride: number, mode: 'same' | 'valid'): { out: number; before: number } {
@@ -27,8 +24,6 @@ function pad(size: number, k: number, stride: number, mode: 'same' | 'valid'): {
   return { out, before: Math.floor(total / 2) };
 }
 
-/** Relative+absolute tolerance for sums of `terms` products of O(1) values. */
-const tol = (terms: number, label: string) => ({ atol: 2e-6 * Math.max(1, terms), rtol: 1e-4, label });
 /** Bit-for-bit equality (fast on large arrays, unlike toEqual). */
 const same = (actual: ArrayLike<number>, expected: ArrayLike<number>, label: string) =>
   expectClose(actual, expected, { atol: 0, rtol: 0, label });
@@ -62,25 +57,9 @@ describe.skipIf(nativeKernels === null)(nativeKernels ? 'native training kernels
       const s = convShape(c);
       const name = `#${ci} x(${s.n},${s.h},${s.w},${s.cin}) k${s.kh}x${s.kw} s${s.strideH}${s.strideW} ${c.mode} → (${s.outH},${s.outW},${s.cout})`;
       it(name, () => {
-        const r = rng(100 + ci);
-        const xl = s.n * s.h * s.w * s.cin, wl = s.kh * s.kw * s.cin * s.cout, yl = s.n * s.outH * s.outW * s.cout;
-        const x = r.f32(xl), w = r.f32(wl), b = c.bias === false ? null : r.f32(s.cout), dy = r.f32(yl);
-        const K = s.kh * s.kw * s.cin, P = s.n * s.outH * s.outW;
+        const { x, w, dy, dwN } = checkConv2d(nat, ref, s, rng(100 + ci), name, c.bias !== false);
 
-        const yN = f32(yl), yR = f64(yl);
-        nat.conv2dForward(s, x, w, b, yN);
-        ref.conv2dForward(s, x, w, b, wide(yR));
-        expectClose(yN, yR, tol(K, `${name} y`));
-
-        const dxN = f32(xl).fill(NaN), dwN = f32(wl).fill(NaN), dbN = f32(s.cout).fill(NaN);
-        const dxR = f64(xl), dwR = f64(wl), dbR = f64(s.cout);
-        nat.conv2dBackward(s, x, w, dy, dxN, dwN, dbN);
-        ref.conv2dBackward(s, x, w, dy, wide(dxR), wide(dwR), wide(dbR));
-        expectClose(dwN, dwR, tol(P, `${name} dw`));
-        expectClose(dbN, dbR, tol(P, `${name} db`));
-        expectClose(dxN, dxR, tol(s.cout * s.kh * s.kw, `${name} dx`));
-
-        const dw2 = f32(wl);
+        const dw2 = f32(w.length);
         nat.conv2dBackward(s, x, w, dy, null, dw2, null); // dx, db optional
         same(dw2, dwN, 'dw2');
       });
