@@ -28,7 +28,8 @@ import {
 } from '../dsp/index.js';
 import { MlforgeError } from '../errors.js';
 import { readTimingFile, timingHeaderC, TIMING_WRITE_C } from './timing-file.js';
-import { fitNonNegative, loadBytes } from './calibration.js';
+import { loadBytes } from './calibration.js';
+import { fitNonNegative } from './fit.js';
 import { DspCalibrationTable, type DspFitClass, type DspProfileFit } from './dsp-cost.js';
 
 // ---------------------------------------------------------------- profiles

@@ -10,7 +10,9 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerCalibrate } from '../../src/cli/commands/calibrate.js';
 import { prepare } from '../../src/engine/int8/index.js';
-import { calibrate, calibrationCases, fitVariants, formatTable, profileName } from '../../src/targets/calibration.js';
+import { calibrate, formatTable, profileName } from '../../src/targets/calibration.js';
+import { calibrationCases } from '../../src/targets/calibration-cases.js';
+import { fitVariants } from '../../src/targets/fit.js';
 import { CalibrationTable, calibrationTable, opWork, VARIANT_FEATURES } from '../../src/targets/index.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'mlforge-calibrate-test-'));

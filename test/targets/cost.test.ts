@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { planMemory } from '../../src/codegen/index.js';
 import { prepare } from '../../src/engine/int8/index.js';
 import { countModel, findPreset, resolveModel, type ModelInput } from '../../src/ir/index.js';
-import { fitNonNegative, PROFILES } from '../../src/targets/calibration.js';
+import { PROFILES } from '../../src/targets/calibration.js';
+import { fitNonNegative } from '../../src/targets/fit.js';
 import {
   BOARDS, calibrationTable, CORE_MODELS, CORES, estimateCost, findBoard, shapeOnlyInt8, VARIANT_FEATURES, type Board,
 } from '../../src/targets/index.js';
