@@ -16,7 +16,7 @@ import type { LayerRow } from './summary.js';
 const layersOf = (e: CostEstimate, model: Int8Model): LayerRow[] => {
   const shapeOf = new Map(model.tensors.map((t) => [t.name, t.shape]));
   return e.perLayer.map((l) => ({
-    name: l.name, op: l.op, outShape: [...(shapeOf.get(l.name) ?? [])], macs: l.macs, weightBytes: 0,
+    name: l.name, op: l.op, outShape: [...(shapeOf.get(l.name) ?? [])], macs: l.macs, weightBytes: l.weightBytes,
     liveBytes: l.arenaBytes, cycles: l.cycles, latencyMs: l.ms,
   }));
 };

@@ -322,6 +322,8 @@ export interface LayerCost {
   readonly ms: number;
   /** Arena bytes live while this op runs. */
   readonly arenaBytes: number;
+  /** Flash bytes of the op's constants (weights, biases, requantization). */
+  readonly weightBytes: number;
 }
 
 export interface CostEstimate {
@@ -417,6 +419,7 @@ export function estimateCost(model: Int8Model | ResolvedModel, board: Board, opt
     return {
       name: int8.tensors[op.output]!.name, op: op.kind, variant: w.variant, macs: w.macs, outputs: w.outputs,
       instructions, cycles, ms: (cycles / clockHz) * 1000, arenaBytes: live.get(op.index) ?? 0,
+      weightBytes: constantBytes(int8, [op]),
     };
   });
   const instructions = perLayer.reduce((s, l) => s + l.instructions, 0);

@@ -103,6 +103,9 @@ describe('estimateCost', () => {
     expect(c.assumptions.join('\n')).toMatch(/cycles per instruction/);
     expect(c.assumptions.join('\n')).toMatch(/stack allowance/);
     for (const l of c.perLayer) expect(l.arenaBytes).toBeGreaterThan(0);
+    // No constant is shared between ds-cnn's ops, so the per-layer constants add up to the flash weights.
+    expect(c.perLayer.reduce((s, l) => s + l.weightBytes, 0)).toBe(c.flash.weights);
+    expect(c.perLayer.find((l) => l.op === 'conv2d')!.weightBytes).toBeGreaterThan(0);
   });
 
   it('uses the C export\'s memory plan for the arena, trained or not', () => {
