@@ -1,9 +1,9 @@
 /** Datasets made here, nothing downloaded: keyword spotting (espeak-ng) and machine vibration (physics). */
 export {
-  synthKws, espeakVersion, espeakSay, trimSilence,
-  KWS_KEYWORDS, KWS_UNKNOWN_WORDS, KWS_TRAIN_VOICES, KWS_TEST_VOICES, KWS_CLASSES, KWS_DEFAULT_PER_WORD,
+  synthKws, trimSilence, KWS_KEYWORDS, KWS_UNKNOWN_WORDS, KWS_CLASSES, KWS_DEFAULT_PER_WORD,
   type SynthKwsOptions, type SynthKwsSummary,
 } from './kws.js';
+export { espeakVersion, espeakSay, KWS_TRAIN_VOICES, KWS_TEST_VOICES, KWS_HELD_OUT_VARIANTS, KWS_WARP, warpSpeech } from './voices.js';
 export {
   synthVibration, simulateRecording, recordingCsv, drawMachine, bearingFrequencies, conditionName,
   BEARING_6205, VIBRATION_FAULTS, VIBRATION_TRAIN_CONDITIONS, VIBRATION_TEST_CONDITIONS,

@@ -7,19 +7,25 @@
  * (file,label,group,split and how each clip was made). group = the voice.
  *
  * Variation per clip: the voice (an espeak language voice + a variant, e.g.
- * `en-us+f2`; English accents and a few other-language voices reading the
- * English words with their own letter-to-sound rules, i.e. accented), pitch
- * (-p 20–80), speed (-s 120–210 wpm), level (speech peak −20…−1 dBFS), a
- * random place in the 1-s window, background noise (white, pink, brown, mains
- * hum, or babble mixed from other talkers' phrases) at 25/20/15/10/5 dB SNR
- * (10 % clean), and a random microphone response (first-order low-pass
- * 3–7 kHz and/or high-pass 60–250 Hz).
+ * `en-us+f1`; English accents and a few other-language voices reading the
+ * English words with their own letter-to-sound rules, i.e. accented), pitch,
+ * speed, level (speech peak −20…−1 dBFS), a random place in the 1-s window,
+ * background noise (white, pink, brown, mains hum, or babble mixed from other
+ * talkers' phrases) at 25/20/15/10/5 dB SNR (10 % clean), and a random
+ * microphone response (first-order low-pass 3–7 kHz and/or high-pass
+ * 60–250 Hz).
  *
- * Held-out voices: the test split's voices are fixed (KWS_TEST_VOICES) and
- * use espeak variants that no training voice uses (m6, m7, f4, f5, klatt4,
- * edward), so a test speaker is new in both identity and timbre; their accents
- * are English ones that training also has. Babble in test clips comes from
- * test voices only, so nothing of a test voice leaks into training.
+ * Held-out voices: a fifth of each class (more when there are few training
+ * voices) is spoken by the test voices (KWS_TEST_VOICES, -p 20–80, -s 120–210
+ * wpm, as espeak-ng made them). They use variants that no training voice uses,
+ * nor a near-copy of them (KWS_HELD_OUT_VARIANTS), so a test speaker is new in
+ * both identity and timbre; their accents are English ones that training also
+ * has. Babble in test clips comes from test voices only, so nothing of a test
+ * voice leaks into training. Training speech varies more, since speaker
+ * variety is what transfers to new speakers: 166 voices (the other
+ * installed variants, each with two or three accents), -p 5–95, -s 110–240 wpm,
+ * and a vocal-tract-length warp (resampled by 0.85–1.18, log-uniform: formants
+ * and pitch × w, duration ÷ w).
  *
  * Deterministic: every random choice is drawn up front from the seed, each
  * clip's noise from its own derived seed, so the output does not depend on
@@ -27,16 +33,15 @@
  * folder's stamp holds a hash of the settings (including the espeak-ng
  * version); rerunning with the same settings is a no-op.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlforgeError } from '../../errors.js';
 import { Rng } from '../../util/random.js';
-import { encodeWav, parseWav, resample, type Wav } from '../wav.js';
+import { encodeWav, resample } from '../wav.js';
 import { assertOwnable, cacheDir, csvLine, finishedStamp, mapLimit, meanSquare, prepareOut, settingsHash, writeStamp, type Stamp } from './common.js';
 import { highPass, lowPass, makeNoise, NOISE_KINDS, type NoiseKind } from './noise.js';
+import { checkVoices, espeakSay, espeakVersion, KWS_TEST_VOICES, KWS_TRAIN_VOICES, KWS_WARP, warpSpeech } from './voices.js';
 
 export const KWS_KEYWORDS = ['yes', 'no', 'up', 'down', 'left', 'right', 'on', 'off', 'stop', 'go'] as const;
 
@@ -55,29 +60,16 @@ const BABBLE_WORDS = [
   ...KWS_UNKNOWN_WORDS,
 ];
 
-/** Training voices: language voice + variant (the default variant when there is no `+`). */
-export const KWS_TRAIN_VOICES = [
-  'en-us', 'en-us+m3', 'en-us+f2', 'en-us+klatt', 'en-us+Annie',
-  'en', 'en+m2', 'en+f1', 'en+Gene',
-  'en-gb-scotland+m1', 'en-gb-scotland+f3',
-  'en-gb-x-rp+m4', 'en-gb-x-rp+linda',
-  'en-gb-x-gbclan+m5', 'en-gb-x-gbclan+f2',
-  'en-gb-x-gbcwmd+Andy', 'en-gb-x-gbcwmd+f1',
-  'en-029+m2', 'en-029+steph',
-  'en-us-nyc+m1', 'en-us-nyc+f3',
-  'de+m3', 'nl+f2', 'es+m4', 'es+f1', 'pl+m5', 'pt-br+f3', 'it+klatt2',
-] as const;
-
-/** Test-only voices: English accents, variants no training voice uses. */
-export const KWS_TEST_VOICES = [
-  'en-us+m6', 'en+f4', 'en-gb-scotland+m7', 'en-029+f5', 'en-us-nyc+klatt4', 'en-gb-x-rp+edward',
-] as const;
-
 export const KWS_CLASSES = [...KWS_KEYWORDS, 'unknown', 'silence'] as const;
 
-export const KWS_DEFAULT_PER_WORD = 200;
+export const KWS_DEFAULT_PER_WORD = 400;
 /** Bumped whenever the generator's output changes for the same settings. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
+/** Least share of each class's clips spoken by the test voices. */
+const TEST_SHARE = 0.2;
+/** espeak-ng pitch (0–99) and speed (wpm) ranges; test voices keep espeak-ng's usual ones. */
+const TEST_PROSODY = { pitch: [20, 80], speed: [120, 210] } as const;
+const TRAIN_PROSODY = { pitch: [5, 95], speed: [110, 240] } as const;
 /** Babble phrases per split (fewer for tiny sets). */
 const babblePerSplit = (perWord: number) => Math.min(16, Math.max(4, perWord));
 const SNRS_DB = [25, 20, 15, 10, 5];
@@ -86,7 +78,7 @@ export interface SynthKwsOptions {
   /** Output folder; default ~/.cache/mlforge/synth-kws-<hash>. */
   readonly out?: string;
   readonly seed?: number;
-  /** Clips per class (keywords, unknown, silence); default 200. */
+  /** Clips per class (keywords, unknown, silence); default 400. */
   readonly perWord?: number;
   readonly keywords?: readonly string[];
   readonly unknownWords?: readonly string[];
@@ -139,6 +131,8 @@ interface ClipPlan {
   readonly text: string;
   readonly pitch: number;
   readonly speed: number;
+  /** Vocal-tract-length warp (1 for test voices and silence). */
+  readonly warp: number;
   readonly peakDb: number;
   /** 0..1: where the word sits in the window's free room. */
   readonly place: number;
@@ -150,98 +144,6 @@ interface ClipPlan {
   readonly lowpassHz?: number;
   readonly highpassHz?: number;
   readonly seed: number;
-}
-
-interface RunResult { stdout: Buffer; stderr: string; code: number | null }
-
-function run(bin: string, args: readonly string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code === 'ENOENT'
-        ? new MlforgeError('TOOL', `${bin} not found: synth-kws needs espeak-ng`, 'install it: sudo apt-get install espeak-ng')
-        : new MlforgeError('TOOL', `${bin}: ${e.message}`));
-    });
-    child.on('close', (code) => resolve({ stdout: Buffer.concat(out), stderr: err, code }));
-  });
-}
-
-/** The first line of `espeak-ng --version`, part of the cache hash. */
-export async function espeakVersion(bin = 'espeak-ng'): Promise<string> {
-  const r = await run(bin, ['--version']);
-  const line = r.stdout.toString().split('\n')[0]!.trim();
-  if (r.code !== 0 || !line) throw new MlforgeError('TOOL', `${bin} --version failed (exit ${r.code}): ${r.stderr.trim().split('\n')[0] ?? ''}`);
-  return line.replace(/\s+Data at:.*$/, '');
-}
-
-/**
- * Speaks one text into `tmpFile` (espeak-ng -w) and reads it back. A file, not
- * --stdout: espeak-ng paces its writes to a pipe (~100 ms a word, −w ~8 ms).
- */
-export async function espeakSay(bin: string, voice: string, text: string, pitch: number, speed: number, tmpFile: string): Promise<Wav> {
-  const args = ['-v', voice, '-p', String(Math.round(pitch)), '-s', String(Math.round(speed)), '-w', tmpFile, text];
-  const what = `${bin} -v ${voice} "${text}"`;
-  const r = await run(bin, args);
-  // espeak-ng reports an unknown voice on stderr and may still exit 0.
-  if (r.code !== 0 || /error/i.test(r.stderr)) {
-    throw new MlforgeError('TOOL', `${what} failed (exit ${r.code}): ${r.stderr.trim().split('\n')[0] || 'no message'}`, 'list voices with: espeak-ng --voices; variants with: espeak-ng --voices=variant');
-  }
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(tmpFile);
-    await rm(tmpFile, { force: true });
-  } catch (e) {
-    throw new MlforgeError('TOOL', `${what}: wrote no WAV file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  // Streamed: a header espeak-ng could not patch (a full disk) still reads.
-  const wav = parseWav(bytes, what, { streamed: true });
-  if (wav.frames === 0) throw new MlforgeError('TOOL', `${what}: produced no audio`);
-  return wav;
-}
-
-/** Language voices (codes, file names, "other languages") and variant names espeak-ng knows. */
-export async function espeakVoiceNames(bin = 'espeak-ng'): Promise<{ languages: Set<string>; variants: Set<string> }> {
-  const [langs, vars] = await Promise.all([run(bin, ['--voices']), run(bin, ['--voices=variant'])]);
-  const languages = new Set<string>();
-  for (const line of langs.stdout.toString().split('\n').slice(1)) {
-    const t = line.trim().split(/\s+/);
-    if (t.length < 4) continue;
-    languages.add(t[1]!.toLowerCase());
-    const file = t.find((x, i) => i > 2 && x.includes('/'));
-    if (file) { languages.add(file.toLowerCase()); languages.add(file.slice(file.lastIndexOf('/') + 1).toLowerCase()); }
-    for (const m of line.matchAll(/\((\S+) \d+\)/g)) languages.add(m[1]!.toLowerCase());
-  }
-  const variants = new Set<string>();
-  for (const m of vars.stdout.toString().matchAll(/!v\/(\S+)/g)) variants.add(m[1]!);
-  return { languages, variants };
-}
-
-/**
- * Every voice once, before any clip: an unknown language or variant, or a
- * variant espeak-ng silently ignores (en-gb+m2 sounds exactly like en-gb; use
- * en+m2), fails in seconds rather than after minutes of generation.
- */
-async function checkVoices(bin: string, voices: readonly string[], concurrency: number, tmp: string): Promise<void> {
-  const { languages, variants } = await espeakVoiceNames(bin);
-  for (const v of voices) {
-    const [base, variant] = v.split('+') as [string, string | undefined];
-    if (!languages.has(base.toLowerCase())) throw new MlforgeError('BAD_INPUT', `synth-kws: voice ${v}: espeak-ng has no language voice "${base}"`, 'list them with: espeak-ng --voices');
-    if (variant !== undefined && !variants.has(variant)) throw new MlforgeError('BAD_INPUT', `synth-kws: voice ${v}: espeak-ng has no variant "${variant}"`, 'list them with: espeak-ng --voices=variant');
-  }
-  const probes = [...new Set(voices.flatMap((v) => (v.includes('+') ? [v, v.split('+')[0]!] : [v])))];
-  const audio = await mapLimit(probes, concurrency, async (v, i) => (await espeakSay(bin, v, 'test', 50, 175, join(tmp, `v${i}.wav`))).samples);
-  const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-  for (const v of voices) {
-    if (!v.includes('+')) continue;
-    const base = v.split('+')[0]!;
-    if (same(audio[probes.indexOf(v)]!, audio[probes.indexOf(base)]!)) {
-      throw new MlforgeError('BAD_INPUT', `synth-kws: voice ${v} sounds exactly like ${base}: espeak-ng ignores the variant with this language name`, `try another name for the language (e.g. en+${v.split('+')[1]} for en-gb+${v.split('+')[1]})`);
-    }
-  }
 }
 
 /** Cuts leading and trailing silence (10-ms frames below −30 dB of the loudest), keeping 20 ms either side. */
@@ -289,24 +191,33 @@ function plan(s: KwsSettings): { clips: ClipPlan[]; babble: { split: 'train' | '
   });
   const clips: ClipPlan[] = [];
   const labels = [...s.keywords, 'unknown', 'silence'];
+  // A fixed share of each class goes to the test voices however many training voices there are, and a
+  // test voice speaks no fewer clips than a training voice.
+  const share = Math.max(TEST_SHARE, s.testVoices.length / (s.testVoices.length + s.trainVoices.length));
+  const nTest = Math.min(s.perWord - 1, Math.max(1, Math.round(s.perWord * share)));
   for (const label of labels) {
-    // Every voice gets an equal share of each class, in a seeded order.
-    const order = voices.slice();
-    rng.shuffle(order);
+    // Every voice of a split gets an equal share of the split's clips of each class, in a seeded order.
+    const order = { train: s.trainVoices.slice(), test: s.testVoices.slice() };
+    rng.shuffle(order.train);
+    rng.shuffle(order.test);
     for (let i = 0; i < s.perWord; i++) {
-      const { v: voice, split } = order[i % order.length]!;
+      const split = i < nTest ? 'test' : 'train';
+      const voice = split === 'test' ? order.test[i % order.test.length]! : order.train[(i - nTest) % order.train.length]!;
       const silence = label === 'silence';
       const clean = !silence && rng.next() < 0.1;
       const r = rng.next();
       const noise: NoiseKind | 'none' = clean ? 'none'
         : silence ? (r < 0.1 ? 'none' : NOISE_KINDS[Math.floor(((r - 0.1) / 0.9) * NOISE_KINDS.length)]!)
         : r < 0.3 ? 'babble' : r < 0.5 ? 'pink' : r < 0.65 ? 'white' : r < 0.8 ? 'brown' : 'hum';
+      // Training speakers vary more than espeak-ng's voices do: wider pitch and speed, and a warped vocal tract.
+      const range = split === 'test' ? TEST_PROSODY : TRAIN_PROSODY;
       clips.push({
         file: `${label}/${voice}_${label}_${String(i).padStart(4, '0')}.wav`,
         label, voice, split,
         text: silence ? '' : label === 'unknown' ? rng.pick(s.unknownWords) : label,
-        pitch: Math.round(rng.uniform(20, 80)),
-        speed: Math.round(rng.uniform(120, 210)),
+        pitch: Math.round(rng.uniform(range.pitch[0], range.pitch[1])),
+        speed: Math.round(rng.uniform(range.speed[0], range.speed[1])),
+        warp: split === 'test' || silence ? 1 : +Math.exp(rng.uniform(Math.log(KWS_WARP.min), Math.log(KWS_WARP.max))).toFixed(3),
         peakDb: +rng.uniform(-20, -1).toFixed(1),
         place: rng.next(),
         noise,
@@ -353,7 +264,7 @@ function renderClip(p: ClipPlan, speech: Float32Array | undefined, n: number, ra
   return clip;
 }
 
-const MANIFEST_HEADER = ['file', 'label', 'group', 'split', 'voice', 'text', 'pitch', 'speed', 'speech_peak_dbfs', 'offset_ms', 'noise', 'snr_db', 'noise_rms_dbfs', 'lowpass_hz', 'highpass_hz'];
+const MANIFEST_HEADER = ['file', 'label', 'group', 'split', 'voice', 'text', 'pitch', 'speed', 'warp', 'speech_peak_dbfs', 'offset_ms', 'noise', 'snr_db', 'noise_rms_dbfs', 'lowpass_hz', 'highpass_hz'];
 
 function settingsOf(o: SynthKwsOptions, espeak: string): KwsSettings {
   const perWord = o.perWord ?? KWS_DEFAULT_PER_WORD;
@@ -378,6 +289,10 @@ function settingsOf(o: SynthKwsOptions, espeak: string): KwsSettings {
   }
   const shared = trainVoices.filter((v) => testVoices.includes(v));
   if (shared.length) throw new MlforgeError('BAD_INPUT', `synth-kws: voice ${shared[0]} is in both the training and the test voices`);
+  // A test voice's timbre is its variant: training may not have it under another accent.
+  const variant = (v: string) => v.split('+')[1] ?? '';
+  const sameTimbre = trainVoices.find((v) => testVoices.some((t) => variant(t) === variant(v)));
+  if (sameTimbre) throw new MlforgeError('BAD_INPUT', `synth-kws: training voice ${sameTimbre} has the variant of a test voice (${variant(sameTimbre) || 'the default'}); test voices must be new timbres`);
   return { generator: 'synth-kws', version: GENERATOR_VERSION, seed, perWord, keywords, unknownWords, trainVoices, testVoices, sampleRate, espeak };
 }
 
@@ -432,7 +347,7 @@ async function generate(settings: KwsSettings, labels: readonly string[], out: s
     let speech: Float32Array | undefined;
     if (p.text) {
       const wav = await espeakSay(bin, p.voice, p.text, p.pitch, p.speed, join(tmp, `c${i}.wav`));
-      speech = trimSilence(resample(wav.samples, wav.sampleRate, rate), rate);
+      speech = trimSilence(warpSpeech(wav.samples, wav.sampleRate, rate, p.warp), rate);
       if (speech.length === 0) throw new MlforgeError('TOOL', `${bin} -v ${p.voice} "${p.text}": produced only silence`);
     }
     const clip = renderClip(p, speech, n, rate, pools[p.split]);
@@ -443,7 +358,7 @@ async function generate(settings: KwsSettings, labels: readonly string[], out: s
     return speech ? Math.round((Math.round(p.place * Math.max(0, n - speech.length)) / rate) * 1000) : '';
   });
 
-  const rows = clips.map((p, i) => csvLine([p.file, p.label, p.voice, p.split, p.voice, p.text, p.text ? p.pitch : '', p.text ? p.speed : '',
+  const rows = clips.map((p, i) => csvLine([p.file, p.label, p.voice, p.split, p.voice, p.text, p.text ? p.pitch : '', p.text ? p.speed : '', p.text ? p.warp : '',
     p.text ? p.peakDb : '', offsets[i]!, p.noise, p.snrDb ?? '', p.noiseDb ?? '', p.lowpassHz ?? '', p.highpassHz ?? '']));
   const manifest = join(out, 'manifest.csv');
   writeFileSync(manifest, [csvLine(MANIFEST_HEADER), ...rows].join('\n') + '\n');

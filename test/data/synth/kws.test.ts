@@ -3,9 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  espeakSay, KWS_KEYWORDS, KWS_TEST_VOICES, KWS_TRAIN_VOICES, synthKws, trimSilence, type SynthKwsSummary,
-} from '../../../src/data/synth/kws.js';
+import { KWS_KEYWORDS, synthKws, trimSilence, type SynthKwsSummary } from '../../../src/data/synth/kws.js';
+import { espeakSay, KWS_HELD_OUT_VARIANTS, KWS_TEST_VOICES, KWS_TRAIN_VOICES, KWS_WARP, warpSpeech } from '../../../src/data/synth/voices.js';
 import { mapLimit, STAMP_FILE } from '../../../src/data/synth/common.js';
 import { loadAudioFolder, manifestSplits, readManifest } from '../../../src/data/folder.js';
 import { readWav } from '../../../src/data/wav.js';
@@ -110,6 +109,44 @@ describe('synth-kws', () => {
     await expect(synthKws({ ...small, out: path.join(tmp, 'bad-voice'), testVoices: ['en-gb+m2'] })).rejects.toThrow(/sounds exactly like en-gb/);
     await expect(synthKws({ ...small, out: path.join(tmp, 'bad-voice'), testVoices: ['xx-nope'] })).rejects.toThrow(/no language voice "xx-nope"/);
     await expect(synthKws({ ...small, out: path.join(tmp, 'x'), testVoices: ['en+f1'] })).rejects.toThrow(/both the training and the test voices/);
+    await expect(synthKws({ ...small, out: path.join(tmp, 'x'), testVoices: ['en-gb-scotland+f1'] })).rejects.toThrow(/en\+f1 has the variant of a test voice \(f1\)/);
+  });
+
+  it('varies training speech (warp, pitch, speed) and leaves test speech as espeak-ng made it', () => {
+    const m = readManifest(path.join(out, 'manifest.csv')).files.filter((f) => f.label !== 'silence');
+    const num = (f: (typeof m)[number], k: string) => Number(f.meta![k]);
+    for (const f of m.filter((r) => r.split === 'test')) {
+      expect(num(f, 'warp')).toBe(1);
+      expect(num(f, 'pitch')).toBeGreaterThanOrEqual(20);
+      expect(num(f, 'pitch')).toBeLessThanOrEqual(80);
+    }
+    const warps = m.filter((r) => r.split === 'train').map((f) => num(f, 'warp'));
+    for (const w of warps) {
+      expect(w).toBeGreaterThanOrEqual(KWS_WARP.min);
+      expect(w).toBeLessThanOrEqual(KWS_WARP.max);
+    }
+    expect(new Set(warps).size).toBeGreaterThan(warps.length / 2);
+  });
+
+  it('warpSpeech scales frequencies by the warp and duration by its inverse', () => {
+    const rate = 16000;
+    const tone = Float32Array.from({ length: rate }, (_, i) => Math.sin((2 * Math.PI * 500 * i) / rate));
+    const crossings = (x: Float32Array) => x.reduce((n, v, i) => n + (i > 0 && (x[i - 1]! < 0) !== (v < 0) ? 1 : 0), 0);
+    for (const w of [KWS_WARP.min, 1, KWS_WARP.max]) {
+      const y = warpSpeech(tone, rate, rate, w);
+      expect(Math.abs(y.length - rate / w)).toBeLessThan(0.005 * rate);
+      // 500·w Hz: 2 crossings a period over the warped duration.
+      expect(Math.abs(crossings(y) / (y.length / rate) / 2 - 500 * w)).toBeLessThan(0.005 * 500 * w);
+    }
+  });
+
+  it('default voices: many training timbres, none a test variant or a near-copy of one', () => {
+    const variant = (v: string) => v.split('+')[1] ?? '';
+    const train = new Set(KWS_TRAIN_VOICES.map(variant));
+    expect(train.size).toBeGreaterThanOrEqual(60);
+    for (const t of KWS_TEST_VOICES) expect(KWS_HELD_OUT_VARIANTS).toContain(variant(t));
+    for (const v of KWS_HELD_OUT_VARIANTS) expect(train.has(v)).toBe(false);
+    expect(new Set(KWS_TRAIN_VOICES).size).toBe(KWS_TRAIN_VOICES.length);
   });
 
   it('every default voice speaks, and no two sound the same (espeak-ng ignores some variants silently)', async () => {
