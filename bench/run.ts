@@ -1,8 +1,12 @@
 /**
  * `npm run bench`: MLForge's benchmarks, one JSON document on stdout.
  * Training engine vs PyTorch (Debian python3-torch, 2 threads) side by side on
- * the same model shapes and batches, measured in this one run.
+ * the same model shapes and batches, measured in this one run; int8 models on
+ * QEMU beside TFLM; the forge's search quality against fixed baselines
+ * (bench/search-quality.ts, ~(1 + 2) × budget per dataset).
  * Options: --models a,b --batches 32,128 --steps N --no-int8
+ *   --no-search --search-budget 5m --search-datasets mnist,fashion-mnist --search-board nrf52840dk/nrf52840
+ *   --only training,int8,search (the sections to run; default all, minus --no-*)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,6 +15,7 @@ import { join } from 'node:path';
 import { findPreset, resolveModel } from '../src/ir/index.js';
 import { benchTrain } from '../src/train/bench.js';
 import { benchInt8 } from './int8.js';
+import { benchSearchQuality } from './search-quality.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,6 +25,8 @@ const models = arg('models', 'ds-cnn,resnet8,mobilenet-v1-0.25,ae-fc').split(','
 const batches = arg('batches', '32,128').split(',').map(Number);
 const steps = Number(arg('steps', '20'));
 const log = (s: string) => process.stderr.write(s + '\n');
+const only = process.argv.includes('--only') ? arg('only', '').split(',') : ['training', 'int8', 'search'];
+const runs = (section: string) => only.includes(section) && !process.argv.includes(`--no-${section}`);
 
 interface Rates {
   trainSamplesPerSec: number; inferSamplesPerSec: number;
@@ -35,11 +42,11 @@ function torchAvailable(): boolean {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mlforge-bench-'));
-const haveTorch = torchAvailable();
-if (!haveTorch) log('PyTorch not found for /usr/bin/python3 (apt-get install python3-torch): the PyTorch column is omitted');
+const haveTorch = runs('training') && torchAvailable();
+if (runs('training') && !haveTorch) log('PyTorch not found for /usr/bin/python3 (apt-get install python3-torch): the PyTorch column is omitted');
 
 const training = [];
-for (const name of models) {
+for (const name of runs('training') ? models : []) {
   const model = findPreset(name)!.build();
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(resolveModel(model).model));
@@ -70,6 +77,13 @@ for (const name of models) {
 }
 
 // Int8 on the target: the real MLPerf Tiny models under QEMU (instructions, RAM, flash) beside TFLM's figures.
-const int8 = process.argv.includes('--no-int8') ? [] : await benchInt8({ log });
+const int8 = runs('int8') ? await benchInt8({ log }) : [];
 
-process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, training, int8 }, null, 2) + '\n');
+const searchQuality = runs('search') ? await benchSearchQuality({
+  datasets: arg('search-datasets', 'mnist,fashion-mnist').split(','),
+  board: arg('search-board', 'nrf52840dk/nrf52840'),
+  budget: arg('search-budget', '5m'),
+  log,
+}) : [];
+
+process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, training, int8, searchQuality }, null, 2) + '\n');
