@@ -23,6 +23,7 @@
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MlforgeError } from '../src/errors.js';
 import { forge, type ForgeEvent } from '../src/agent/forge.js';
 import { forgeCostModel } from '../src/agent/costs.js';
 import { prepareData, type ForgeData } from '../src/agent/data.js';
@@ -134,10 +135,10 @@ export async function benchSearchQuality(o: SearchQualityOptions) {
   for (const dataset of o.datasets) {
     const spec = resolveSpec({ dataset, board: o.board, out: mkdtempSync(join(tmpdir(), `mlforge-search-${dataset}-`)) }, { flags: { budget: o.budget } });
     const budgetSeconds = spec.budget.timeSeconds;
-    if (budgetSeconds === null) throw new Error(`--search-budget: expected a time like 5m, got ${o.budget}`);
+    if (budgetSeconds === null) throw new MlforgeError('BAD_INPUT', `--search-budget: expected a time like 5m, got ${o.budget}`);
     const data = prepareData(spec);
     if (data.problem.inputShape.join('×') !== '28×28×1' || data.labels.length !== 10) {
-      throw new Error(`--search-datasets: the baselines take 28×28×1 images in 10 classes; ${dataset} has ${data.problem.inputShape.join('×')}, ${data.labels.length} classes`);
+      throw new MlforgeError('BAD_INPUT', `--search-datasets: the baselines take 28×28×1 images in 10 classes; ${dataset} has ${data.problem.inputShape.join('×')}, ${data.labels.length} classes`);
     }
     const loadStart = loadavg()[0]!;
     o.log(`search quality ${dataset} on ${spec.board.name}: forge for ${budgetSeconds} s …`);
