@@ -61,6 +61,8 @@ export class Network {
   private kernels: TrainKernels;
   private n = 0;
   private dropoutSeed = 0;
+  /** Training forward passes so far: batch norm's running averages start as plain means of them. */
+  private trainPasses = 0;
   /**
    * Optional per-layer hooks (quantization-aware training): `afterForward` may
    * rewrite a layer's output in place (fake quantization); `beforeBackward` may
@@ -205,6 +207,10 @@ export class Network {
     const k = this.kernels;
     const n = this.n;
     this.dropoutSeed = dropoutSeed;
+    // Keep factor t/(t+1) until it reaches the layer's momentum: the running statistics are the
+    // mean over the passes so far, so the initial 0/1 no longer linger for ~1/(1−momentum) steps
+    // (they skewed short trainings, e.g. 250-step rungs, enough to reach chance accuracy).
+    const t = training ? this.trainPasses++ : 0;
     for (const node of this.nodes) {
       const l = node.r.layer;
       const inSize = shapeSize(this.inShape(node.r));
@@ -218,7 +224,7 @@ export class Network {
         case 'batch_norm': {
           const s = this.bnShape(node);
           const [rm, rv] = [node.state[0]!.data, node.state[1]!.data];
-          if (training) k.batchNormTrain(s, x, w!, b!, y, node.scratch[0]!, node.scratch[1]!, rm, rv, l.momentum);
+          if (training) k.batchNormTrain(s, x, w!, b!, y, node.scratch[0]!, node.scratch[1]!, rm, rv, Math.min(l.momentum, t / (t + 1)));
           else k.batchNormInfer(s, x, w!, b!, rm, rv, y);
           break;
         }

@@ -7,9 +7,14 @@
  * (MLForge's shipping kernels are bit-exact with those; the golden-vector tests
  * judge that), and its softmax turns a one-step difference into several. So
  * each model is written without its final SOFTMAX and the logits compared:
- * - with MLForge's single-rounding mode (`rounding: 'single'`), which is what
- *   XNNPACK's requantization amounts to: bit-exact on every model here, so any
- *   error in a written file (weights, quantization, options) would show;
+ * - with MLForge's single-rounding mode (`rounding: 'single'`), the closest
+ *   of MLForge's modes to XNNPACK's requantization: at most one step apart and
+ *   at least 99.5 % identical, so any error in a written file (weights,
+ *   quantization, options) would show. Not always bit-exact because XNNPACK
+ *   requantizes in float32 (acc·scale rounded half to even): a product within
+ *   float32's precision of a half lands on the tie. Measured on a cnn-small
+ *   conv: acc 43115 is 91.49999719 exactly, 91.5 in float32, so XNNPACK gives
+ *   92 where exact integer arithmetic gives 91 (4 such values in 200 images);
  * - with MLForge's shipping requantization (double rounding, as TFLite Micro):
  *   exact / ±1 / ±2 / larger rates printed, top-1 agreement ≥ 95 %, and the
  *   largest difference bounded per model. ±2 steps holds for the small model
@@ -42,7 +47,7 @@ function goldenRows(name: string, size: number): Int8Array[] {
   return Array.from({ length: b.length / size }, (_, k) => new Int8Array(b.buffer, b.byteOffset + k * size, size).slice());
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** Runs the logits variant of `model` in both interpreters, prints the agreement and checks the bounds. */
 async function compareLogits(tfjs: TfjsHarness, label: string, model: Int8Model, rows: readonly Int8Array[], maxDiff: number) {
@@ -56,7 +61,8 @@ async function compareLogits(tfjs: TfjsHarness, label: string, model: Int8Model,
   console.log(`[tfjs-tflite vs MLForge ${backend}] ${label}: ${c.rows} rows × ${c.values / c.rows} logits — exact ${pct(c.exact)}, ±1 ${pct(c.plusMinus1)}, ` +
     `±2 ${pct(c.plusMinus2)}, larger ${pct(c.larger)} (max |diff| ${c.maxDiff}); top-1 agreement ${pct(c.top1)}; ` +
     `with single rounding: exact ${pct(single.exact)}, top-1 ${pct(single.top1)}`);
-  expect(single.maxDiff).toBe(0);
+  expect(single.maxDiff).toBeLessThanOrEqual(1);
+  expect(single.exact).toBeGreaterThanOrEqual(0.995);
   expect(c.top1).toBeGreaterThanOrEqual(0.95);
   expect(c.maxDiff).toBeLessThanOrEqual(maxDiff);
   return c;
