@@ -34,9 +34,8 @@ import { readTimingFile, timingHeaderC, TIMING_WRITE_C } from './timing-file.js'
 import type { DType, Int8Model } from '../ir/int8.js';
 import { calibrationCases, OneOp, type CalibrationCase } from './calibration-cases.js';
 import { fitVariants } from './fit.js';
-import {
-  CalibrationTable, constantBytes, opWork, type OpFit, type ProfileMeasurement,
-} from './cost.js';
+import { CalibrationTable, constantBytes, type OpFit, type ProfileMeasurement } from './cost.js';
+import { opWork } from './op-work.js';
 
 // ---------------------------------------------------------------- profiles
 

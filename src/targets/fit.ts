@@ -1,6 +1,7 @@
 /** Fitting the cost model's per-variant linear models to measured instruction counts. */
 import { MlforgeError } from '../errors.js';
-import { VARIANT_FEATURES, type OpFit } from './cost.js';
+import type { OpFit } from './cost.js';
+import { VARIANT_FEATURES } from './op-work.js';
 
 /**
  * Non-negative least squares on relative error: minimise Σ ((x_i·c − y_i) / y_i)²

@@ -6,7 +6,8 @@ import { datasetHealth, formatHealth, type HealthItem } from '../../data/health.
 import { loadSeriesCsv } from '../../data/series.js';
 import { readWav } from '../../data/wav.js';
 import { synthKws, KWS_DEFAULT_PER_WORD } from '../../data/synth/kws.js';
-import { synthVibration, bearingFrequencies, BEARING_6205 } from '../../data/synth/vibration.js';
+import { bearingFrequencies, BEARING_6205 } from '../../data/synth/machine.js';
+import { synthVibration } from '../../data/synth/vibration.js';
 import { Progress, info, parseIntArg, parseNumArg, printJson } from '../output.js';
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
