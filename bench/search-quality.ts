@@ -10,11 +10,13 @@
  *  - baselines: the MLPerf Tiny DS-CNN and ResNet-8 presets adapted to 28×28×1
  *    inputs and 10 classes ("ds-cnn-28", "resnet8-28"), trained on the forge's own
  *    train/val/test split and normalization with the forge's rung trainer (Adam,
- *    cosine, batch 32, ±2 px shifts): one timed epoch, then from scratch for as
- *    many epochs as fit in the rest of T (at least one: then the timed epoch is the
- *    training, so a slow baseline may overrun T); compressed the forge's way (PTQ, QAT when
- *    PTQ loses > 1 point), scored on the same test split and costed by the same
- *    cost model against the same constraints.
+ *    cosine, batch 32, ±2 px shifts): 30 timed steps, then from scratch for as
+ *    many steps as fit in 85 % of T (the rest pays for validation, quantization and
+ *    scoring; fractions of an epoch when an epoch is longer than T, the cosine
+ *    schedule spanning exactly those steps); compressed the forge's way (PTQ, QAT
+ *    when PTQ loses > 1 point), scored on the same test split and costed by the
+ *    same cost model against the same constraints. wallSeconds shows what each
+ *    contender really took.
  *
  * Run from bench/run.ts (`npm run -s bench`): --search-budget 5m (per contender),
  * --search-datasets mnist,fashion-mnist, --search-board nrf52840dk/nrf52840,
@@ -56,6 +58,9 @@ export const BASELINES: readonly ModelInput[] = [
 ];
 /** The trainer's default and `mlforge train`'s; the middle of the forge's learning rates. */
 const BASELINE_LR = 2e-3;
+/** Timed steps before a baseline's run, and the share of the budget its training may take. */
+const PROBE_STEPS = 30;
+const TRAIN_SHARE = 0.85;
 
 const countsOf = (m: ModelInput) => {
   const c = countModel(resolveModel(m, m.name));
@@ -110,18 +115,22 @@ function runBaseline(model: ModelInput, data: ForgeData, spec: ResolvedSpec, bud
   const cost = forgeCostModel(spec.board as Board);
   const seed = spec.seed;
   const t0 = performance.now();
-  const probe = trainRung(data, { model, lr: BASELINE_LR, epochs: 1, seed });
-  const epochs = Math.max(1, Math.floor((budgetSeconds - probe.seconds) / probe.seconds));
-  log(`  ${model.name}: ${probe.seconds.toFixed(1)} s per epoch → ${epochs} epochs`);
-  // Training is seeded and deterministic: one epoch from scratch would repeat the timing epoch exactly.
-  const r = epochs === 1 ? probe : trainRung(data, { model, lr: BASELINE_LR, epochs, seed });
+  const stepsPerEpoch = Math.ceil(data.train.y.length / 32);
+  const probeSteps = Math.min(PROBE_STEPS, stepsPerEpoch);
+  const probe = trainRung(data, { model, lr: BASELINE_LR, epochs: 1, maxSteps: probeSteps, seed });
+  // The training loop's own time (the probe's validation pass excluded).
+  const perStep = probe.curve[0]!.seconds / probeSteps;
+  const steps = Math.max(probeSteps, Math.floor((budgetSeconds * TRAIN_SHARE - probe.seconds) / perStep));
+  const epochs = Math.ceil(steps / stepsPerEpoch);
+  log(`  ${model.name}: ${(perStep * 1000).toFixed(1)} ms per step → ${steps} steps (${(steps / stepsPerEpoch).toFixed(2)} epochs)`);
+  const r = trainRung(data, { model, lr: BASELINE_LR, epochs, maxSteps: steps, seed });
   const comp = compress(data, r.network, r.valAccuracy, seed, data.labels);
   const test = scoreOnTest(r.network, comp.model, data.test, 'classification', data.labels.length);
   const exact = cost.exact(comp.model);
   const row = {
-    name: model.name, ...countsOf(model), epochs,
-    // trainSeconds: the run that made the model (the timing epoch itself when only one epoch fits); wallSeconds: all of it, PTQ included.
-    probeEpochSeconds: round(probe.seconds), trainSeconds: round(r.seconds), wallSeconds: round((performance.now() - t0) / 1000), quantization: comp.method,
+    name: model.name, ...countsOf(model), steps, epochs: round(steps / stepsPerEpoch),
+    // trainSeconds: the run that made the model; wallSeconds: all of it, the probe and PTQ included.
+    probeStepMs: round(perStep * 1000), trainSeconds: round(r.seconds), wallSeconds: round((performance.now() - t0) / 1000), quantization: comp.method,
     accuracyInt8Test: test.accuracyInt8, accuracyFloatTest: test.accuracyFloat,
     int8ValAccuracy: comp.int8ValAccuracy,
     sramBytes: exact.sramBytes, flashBytes: exact.flashBytes, latencyMs: round(exact.latencyMs, 3), fits: fitsAll(exact, spec),

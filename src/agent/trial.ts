@@ -33,6 +33,8 @@ export interface TrainRungOptions {
   readonly epochs: number;
   readonly seed: number;
   readonly batch?: number;
+  /** At most this many optimizer steps (benchmarks that train to a time budget); default: all epochs. */
+  readonly maxSteps?: number;
   readonly onEpoch?: (e: EpochRecord) => void;
 }
 
@@ -58,7 +60,7 @@ export function trainRung(data: TrialData, o: TrainRungOptions): RungResult {
   const shape = data.train.shape;
   const spectrogram = data.featureView !== undefined && shape.length === 3;
   const result = train(resolved, { train: data.train, val: data.val }, {
-    epochs: o.epochs, batch: o.batch ?? 32, lr: o.lr, seed: o.seed,
+    epochs: o.epochs, batch: o.batch ?? 32, lr: o.lr, seed: o.seed, ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}),
     // Small shifts are the augmentation that helped every image run measured (MNIST +0.7 points).
     augmentShift: image ? 2 : 0, augmentFill: data.fill,
     // Spectrogram-like features: SpecAugment masks of up to a fifth of the frames and of the bins.

@@ -25,6 +25,8 @@ export const TrainConfig = z.object({
   labelSmoothing: z.number().min(0).lt(1).default(0),
   /** Global gradient-norm clip (0 = off). */
   clipNorm: z.number().min(0).default(0),
+  /** At most this many optimizer steps (0 = off), e.g. to fit a time budget measured in steps; the schedule spans them. */
+  maxSteps: z.number().int().min(0).default(0),
   /** Stop after this many epochs without validation improvement (0 = off); the best weights are restored. */
   patience: z.number().int().min(0).default(0),
   /** Random translation in pixels for image inputs (0 = off). */
@@ -90,7 +92,7 @@ export function train(model: ResolvedModel, data: { train: Dataset; val?: Datase
   const K = net.outputSize;
   const probs = new Float32Array(cfg.batch * K);
   const dOut = new Float32Array(cfg.batch * K);
-  const totalSteps = cfg.epochs * batcher.batchesPerEpoch;
+  const totalSteps = cfg.maxSteps > 0 ? Math.min(cfg.maxSteps, cfg.epochs * batcher.batchesPerEpoch) : cfg.epochs * batcher.batchesPerEpoch;
   const history: EpochRecord[] = [];
   let step = 0;
   let best = { loss: Infinity, epoch: 0 };
@@ -98,7 +100,7 @@ export function train(model: ResolvedModel, data: { train: Dataset; val?: Datase
   let trainTime = 0;
   let trainSamples = 0;
 
-  for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+  for (let epoch = 1; epoch <= cfg.epochs && step < totalSteps; epoch++) {
     const t0 = performance.now();
     let lossSum = 0, correct = 0, seen = 0, stepInEpoch = 0, lr = 0;
     for (const b of batcher.epoch()) {
@@ -130,6 +132,7 @@ export function train(model: ResolvedModel, data: { train: Dataset; val?: Datase
       step++;
       stepInEpoch++;
       onEvent({ kind: 'step', epoch, step: stepInEpoch, steps: batcher.batchesPerEpoch, loss });
+      if (step >= totalSteps) break;
     }
     const seconds = (performance.now() - t0) / 1000;
     trainTime += seconds;

@@ -47,6 +47,16 @@ describe('train', () => {
     expect(r.bestEpoch).toBeLessThanOrEqual(r.epochsRun);
   });
 
+  it('stops after maxSteps, mid-epoch, with the schedule spanning just those steps', () => {
+    const steps: number[] = [];
+    // 200 samples at batch 16: 13 steps per epoch, so step 20 falls in epoch 2.
+    const r = train(mlp, { train: blobs(200, 1) }, { epochs: 5, batch: 16, lr: 0.01, maxSteps: 20 }, (e) => { if (e.kind === 'step') steps.push(e.step); });
+    expect(steps.length).toBe(20);
+    expect(r.epochsRun).toBe(2);
+    // Cosine over 20 steps: the last step's rate is near the floor (1 % of the base), not mid-way as over 65 steps.
+    expect(r.history[1]!.lr).toBeLessThan(0.001);
+  });
+
   it('throws NUMERIC on divergence', () => {
     const d = blobs(100, 1);
     d.x.forEach((v, i) => (d.x[i] = v * 1e6));
