@@ -22,6 +22,7 @@
       "target_name": "mlforge_int8",
       "sources": [
         "native/addon/int8_api.cc",
+        "native/addon/int8_fixedpoint.cc",
         "<!@(node -p \"require('fs').readdirSync('native/kernels').filter(f=>f.endsWith('.c')).map(f=>'native/kernels/'+f).join(' ')\")"
       ]
     }

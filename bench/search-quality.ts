@@ -61,6 +61,7 @@ export const BASELINES: readonly ModelInput[] = [
 ];
 /** The trainer's default and `mlforge train`'s; the middle of the forge's learning rates. */
 const BASELINE_LR = 2e-3;
+const BATCH = 32;
 /** Timed steps before a baseline's run, and the share of the budget its training may take. */
 const PROBE_STEPS = 30;
 const TRAIN_SHARE = 0.85;
@@ -118,15 +119,15 @@ function runBaseline(model: ModelInput, data: ForgeData, spec: ResolvedSpec, bud
   const cost = forgeCostModel(spec.board as Board);
   const seed = spec.seed;
   const t0 = performance.now();
-  const stepsPerEpoch = Math.ceil(data.train.y.length / 32);
+  const stepsPerEpoch = Math.ceil(data.train.y.length / BATCH);
   const probeSteps = Math.min(PROBE_STEPS, stepsPerEpoch);
-  const probe = trainRung(data, { model, lr: BASELINE_LR, epochs: 1, maxSteps: probeSteps, seed });
+  const probe = trainRung(data, { model, lr: BASELINE_LR, batch: BATCH, epochs: 1, maxSteps: probeSteps, seed });
   // The training loop's own time (the probe's validation pass excluded).
   const perStep = probe.curve[0]!.seconds / probeSteps;
   const steps = Math.max(probeSteps, Math.floor((budgetSeconds * TRAIN_SHARE - probe.seconds) / perStep));
   const epochs = Math.ceil(steps / stepsPerEpoch);
   log(`  ${model.name}: ${(perStep * 1000).toFixed(1)} ms per step → ${steps} steps (${(steps / stepsPerEpoch).toFixed(2)} epochs)`);
-  const r = trainRung(data, { model, lr: BASELINE_LR, epochs, maxSteps: steps, seed });
+  const r = trainRung(data, { model, lr: BASELINE_LR, batch: BATCH, epochs, maxSteps: steps, seed });
   const comp = compress(data, r.network, r.valAccuracy, seed, data.labels);
   const test = scoreOnTest(r.network, comp.model, data.test, 'classification', data.labels.length);
   const exact = cost.exact(comp.model);

@@ -22,6 +22,8 @@
 #include <napi.h>
 
 #include "mlforge_kernels.h"
+#include "int8_args.h"
+#include "int8_fixedpoint.h"
 
 // Whether the C objects linked into this addon have the packed-MAC paths.
 #if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32) && !defined(__ARM_BIG_ENDIAN)
@@ -47,104 +49,7 @@ namespace emu {
 
 namespace {
 
-template <typename T>
-struct View {
-  T* data = nullptr;
-  size_t length = 0;
-};
-
-template <typename T>
-napi_typedarray_type ExpectedType();
-template <>
-napi_typedarray_type ExpectedType<int8_t>() { return napi_int8_array; }
-template <>
-napi_typedarray_type ExpectedType<int16_t>() { return napi_int16_array; }
-template <>
-napi_typedarray_type ExpectedType<int32_t>() { return napi_int32_array; }
-template <>
-napi_typedarray_type ExpectedType<float>() { return napi_float32_array; }
-
-const char* TypeName(napi_typedarray_type t) {
-  switch (t) {
-    case napi_int8_array: return "Int8Array";
-    case napi_int16_array: return "Int16Array";
-    case napi_int32_array: return "Int32Array";
-    case napi_float32_array: return "Float32Array";
-    default: return "another typed array";
-  }
-}
-
-// A typed array argument; null/undefined allowed when `optional`.
-template <typename T>
-View<T> Arg(const Napi::CallbackInfo& info, size_t i, const char* name, bool optional = false) {
-  Napi::Env env = info.Env();
-  View<T> v;
-  if (i >= info.Length() || info[i].IsNull() || info[i].IsUndefined()) {
-    if (optional) return v;
-    throw Napi::TypeError::New(env, std::string("expected a ") + TypeName(ExpectedType<T>()) + " for " + name);
-  }
-  if (!info[i].IsTypedArray()) {
-    throw Napi::TypeError::New(env, std::string("expected a ") + TypeName(ExpectedType<T>()) + " for " + name);
-  }
-  Napi::TypedArray ta = info[i].As<Napi::TypedArray>();
-  if (ta.TypedArrayType() != ExpectedType<T>()) {
-    throw Napi::TypeError::New(env, std::string("expected a ") + TypeName(ExpectedType<T>()) + " for " + name +
-                                        ", got " + TypeName(ta.TypedArrayType()));
-  }
-  Napi::ArrayBuffer buf = ta.ArrayBuffer();
-  v.data = reinterpret_cast<T*>(static_cast<uint8_t*>(buf.Data()) + ta.ByteOffset());
-  v.length = ta.ElementLength();
-  return v;
-}
-
-int32_t IntArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  if (i >= info.Length() || !info[i].IsNumber()) {
-    throw Napi::TypeError::New(info.Env(), std::string("expected a number for ") + name);
-  }
-  return info[i].As<Napi::Number>().Int32Value();
-}
-
-void Need(const Napi::Env& env, bool ok, const std::string& what) {
-  if (!ok) throw Napi::RangeError::New(env, what);
-}
-
-template <typename T>
-void NeedLen(const Napi::Env& env, const View<T>& v, size_t n, const char* name) {
-  if (v.length < n) {
-    throw Napi::RangeError::New(env, std::string(name) + ": expected at least " + std::to_string(n) +
-                                         " elements, got " + std::to_string(v.length));
-  }
-}
-
-template <typename T>
-void NeedParams(const Napi::Env& env, const View<T>& v, size_t n) {
-  if (v.length != n) {
-    throw Napi::RangeError::New(env, "params: expected " + std::to_string(n) + " values, got " +
-                                         std::to_string(v.length));
-  }
-}
-
-mlf_dims4_t Dims(const int32_t* p) {
-  mlf_dims4_t d;
-  d.n = p[0];
-  d.h = p[1];
-  d.w = p[2];
-  d.c = p[3];
-  return d;
-}
-
-size_t Count(const mlf_dims4_t& d) {
-  for (int32_t v : {d.n, d.h, d.w, d.c}) {
-    if (v < 0) return SIZE_MAX;
-  }
-  return static_cast<size_t>(d.n) * d.h * d.w * d.c;
-}
-
-void Check(const Napi::Env& env, int32_t status, const char* op) {
-  if (status != MLF_OK) {
-    throw Napi::Error::New(env, std::string(op) + " failed with status " + std::to_string(status));
-  }
-}
+using namespace int8_args;
 
 // conv2d(params[23], multiplier, shift, input, filter, bias|null, output, scratch|null, variant)
 // params: stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w, input_offset,
@@ -459,18 +364,6 @@ Napi::Value Concat(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// quantizeMultiplier(real, rounding) -> [multiplier, shift]
-Napi::Value QuantizeMultiplier(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Need(env, info.Length() >= 2 && info[0].IsNumber(), "quantizeMultiplier(real, rounding)");
-  int32_t m = 0, s = 0;
-  mlf_quantize_multiplier(info[0].As<Napi::Number>().DoubleValue(), IntArg(info, 1, "rounding"), &m, &s);
-  Napi::Array r = Napi::Array::New(env, 2);
-  r.Set(0u, Napi::Number::New(env, m));
-  r.Set(1u, Napi::Number::New(env, s));
-  return r;
-}
-
 // quantize(input: Float32Array, scale, zeroPoint, output: Int8Array)
 Napi::Value Quantize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -533,46 +426,7 @@ Napi::Value Sigmoid(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// fixedpoint(fn, a, b, c, rounding, out): the fixedpoint.h helpers element-wise over
-// Int32Arrays, for tests that pin them to the TypeScript twins over the whole int32 range.
-// fn: 0 srdhm(a, b); 1 rdbpot(a, b); 2 requantize(a, b, c); 3 exp_on_negative_values(a, b);
-//     4 logistic_q4(a); 5 tanh_q4(a); 6 one_over_one_plus_x(a); 7 one_minus_x_over_one_plus_x(a)
-Napi::Value FixedPoint(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const int32_t fn = IntArg(info, 0, "fn");
-  auto a = Arg<int32_t>(info, 1, "a");
-  auto b = Arg<int32_t>(info, 2, "b");
-  auto c = Arg<int32_t>(info, 3, "c");
-  const int32_t rounding = IntArg(info, 4, "rounding");
-  auto out = Arg<int32_t>(info, 5, "out");
-  const size_t n = out.length;
-  NeedLen(env, a, n, "a");
-  NeedLen(env, b, n, "b");
-  NeedLen(env, c, n, "c");
-  for (size_t i = 0; i < n; ++i) {
-    const int32_t x = a.data[i], y = b.data[i], z = c.data[i];
-    int32_t r = 0;
-    switch (fn) {
-      case 0: r = mlf_srdhm(x, y); break;
-      case 1: Need(env, y >= 0 && y <= 31, "rdbpot exponent"); r = mlf_rdbpot(x, y); break;
-      case 2:
-        Need(env, z >= -31 && z <= (rounding == MLF_ROUND_SINGLE ? 30 : 31), "requantize shift");
-        r = mlf_requantize(x, y, z, rounding);
-        break;
-      case 3: Need(env, x <= 0 && (y == 4 || y == 5), "exp argument"); r = mlf_exp_on_negative_values(x, y); break;
-      case 4: r = mlf_logistic_q4(x); break;
-      case 5: r = mlf_tanh_q4(x); break;
-      case 6: Need(env, x >= 0, "1/(1+x) argument"); r = mlf_one_over_one_plus_x_for_x_in_0_1(x); break;
-      case 7: Need(env, x >= 0, "(1-x)/(1+x) argument"); r = mlf_one_minus_x_over_one_plus_x_for_x_in_0_1(x); break;
-      default: Need(env, false, "fixedpoint: unknown fn");
-    }
-    out.data[i] = r;
-  }
-  return env.Undefined();
-}
-
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("fixedpoint", Napi::Function::New(env, FixedPoint));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
   exports.Set("depthwiseConv2d", Napi::Function::New(env, DepthwiseConv2d));
   exports.Set("fullyConnected", Napi::Function::New(env, FullyConnected));
@@ -585,13 +439,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("pad", Napi::Function::New(env, Pad));
   exports.Set("concat", Napi::Function::New(env, Concat));
-  exports.Set("quantizeMultiplier", Napi::Function::New(env, QuantizeMultiplier));
   exports.Set("quantize", Napi::Function::New(env, Quantize));
   exports.Set("dequantize", Napi::Function::New(env, Dequantize));
   exports.Set("requantize", Napi::Function::New(env, Requantize));
   exports.Set("logistic", Napi::Function::New(env, Sigmoid<true>));
   exports.Set("tanh", Napi::Function::New(env, Sigmoid<false>));
   exports.Set("packedMac", Napi::Boolean::New(env, MLF_PACKED_MAC_HOST != 0));
+  ExportFixedPoint(env, exports);
   return exports;
 }
 

@@ -92,7 +92,8 @@ export function train(model: ResolvedModel, data: { train: Dataset; val?: Datase
   const K = net.outputSize;
   const probs = new Float32Array(cfg.batch * K);
   const dOut = new Float32Array(cfg.batch * K);
-  const totalSteps = cfg.maxSteps > 0 ? Math.min(cfg.maxSteps, cfg.epochs * batcher.batchesPerEpoch) : cfg.epochs * batcher.batchesPerEpoch;
+  const epochSteps = cfg.epochs * batcher.batchesPerEpoch;
+  const totalSteps = cfg.maxSteps > 0 ? Math.min(cfg.maxSteps, epochSteps) : epochSteps;
   const history: EpochRecord[] = [];
   let step = 0;
   let best = { loss: Infinity, epoch: 0 };
