@@ -45,6 +45,7 @@ import { int8Threshold, scoreOnTest } from './scoring.js';
 import { constraintText, fitsAll, infeasible } from './constraints.js';
 import { dspChoice, type Genome } from '../search/space.js';
 import { compress, trainRung, type Compressed } from './trial.js';
+import { finalEpochs } from './final-epochs.js';
 import { ForgeSummary, type TrialRow, type LayerRow } from './summary.js';
 
 /** What the forge needs from the cost model (src/targets): estimates before training, exact figures after. */
@@ -171,9 +172,9 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
   let screenedCount = 0;
   // Small datasets get proportionally more epochs, so every rung takes at least ~500 optimizer steps (MNIST's 2 epochs).
   const epochScale = Math.min(8, Math.max(1, Math.round(MIN_STEPS_PER_EPOCH / Math.ceil(data.train.y.length / 32))));
-  const finalEpochs = (o.finalEpochs ?? 20) * epochScale;
+  const plannedFinalEpochs = (o.finalEpochs ?? 20) * epochScale;
   // A finalist's long training may take at most ~15 % of a time budget (at most 60 s per epoch otherwise).
-  const maxEpochSeconds = budget === null ? 60 : Math.min(60, (budget * 0.15) / finalEpochs);
+  const maxEpochSeconds = budget === null ? 60 : Math.min(60, (budget * 0.15) / plannedFinalEpochs);
   const epochSeconds = (macs: number) => (data.train.y.length * macs * 3) / TRAIN_MACS_PER_SEC;
   // Each feature block's cost once, not per screened candidate.
   const dspCosts = data.features?.map((c) => o.cost.dsp(c));
@@ -310,11 +311,11 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
       comp = { model: int8, ptqValAccuracy: x.ptq ?? 0, qatValAccuracy: x.qat, int8ValAccuracy: existing.int8Accuracy ?? 0, method: x.method ?? 'ptq' };
       s.rungs.set(FINAL_RUNG, { valAccuracy: floatAcc, epochs: existing.epochs, seconds: existing.seconds ?? 0, curve: curveOf(store, s.trial.id, FINAL_RUNG) });
     } else {
-      // Longer training only while the budget allows it (≈ seconds per epoch from the last rung).
       const last = s.rungs.get(bestRung(s)!.rung)!;
-      const perEpoch = last.seconds / Math.max(1, last.epochs);
-      const left = budget === null ? Infinity : budget * 0.97 - elapsed();
-      const epochs = Math.max(last.epochs, Math.min(finalEpochs, Math.floor(left / finalists.length / Math.max(perEpoch * 1.3, 1e-3))));
+      const epochs = finalEpochs({
+        planned: plannedFinalEpochs, rungEpochs: last.epochs, rungSeconds: last.seconds,
+        secondsLeft: budget === null ? null : budget * 0.97 - elapsed(), finalistsLeft: finalists.length - finalists.indexOf(s),
+      });
       store.startTrial(s.trial.id, FINAL_RUNG);
       const r = trainRung(td, {
         model: s.candidate.model, lr: s.candidate.lr, epochs, seed: spec.seed * 1000 + s.trial.seq,
