@@ -274,20 +274,6 @@ Napi::Value Mean(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// meanFold(count, multiplier, shift) -> [multiplier, shift]
-Napi::Value MeanFold(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Need(env, info.Length() >= 3 && info[0].IsNumber(), "meanFold(count, multiplier, shift)");
-  const int64_t count = info[0].As<Napi::Number>().Int64Value();
-  int32_t m = IntArg(info, 1, "multiplier");
-  int32_t s = IntArg(info, 2, "shift");
-  mlf_mean_s8_fold(count, &m, &s);
-  Napi::Array r = Napi::Array::New(env, 2);
-  r.Set(0u, Napi::Number::New(env, m));
-  r.Set(1u, Napi::Number::New(env, s));
-  return r;
-}
-
 // softmax(params[6], input, output); params: input_multiplier, input_left_shift, diff_min, rounding, outer, depth
 Napi::Value Softmax(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -435,7 +421,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("avgPool", Napi::Function::New(env, Pool<true>));
   exports.Set("maxPool", Napi::Function::New(env, Pool<false>));
   exports.Set("mean", Napi::Function::New(env, Mean));
-  exports.Set("meanFold", Napi::Function::New(env, MeanFold));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("pad", Napi::Function::New(env, Pad));
   exports.Set("concat", Napi::Function::New(env, Concat));

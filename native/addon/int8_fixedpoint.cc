@@ -1,6 +1,7 @@
 // int8_fixedpoint.cc — the kernels' fixed-point arithmetic (fixedpoint.h,
-// QuantizeMultiplier) exposed to JS, part of module `mlforge_int8`, so tests
-// can pin every helper to its TypeScript twin over the whole int32 range.
+// QuantizeMultiplier, the mean's 1/count fold) exposed to JS, part of module
+// `mlforge_int8`, so tests can pin every helper to its TypeScript twin over the
+// whole int32 range.
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,16 +15,31 @@ namespace {
 
 using namespace int8_args;
 
+Napi::Array MultiplierShift(Napi::Env env, int32_t multiplier, int32_t shift) {
+  Napi::Array r = Napi::Array::New(env, 2);
+  r.Set(0u, Napi::Number::New(env, multiplier));
+  r.Set(1u, Napi::Number::New(env, shift));
+  return r;
+}
+
 // quantizeMultiplier(real, rounding) -> [multiplier, shift]
 Napi::Value QuantizeMultiplier(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Need(env, info.Length() >= 2 && info[0].IsNumber(), "quantizeMultiplier(real, rounding)");
   int32_t m = 0, s = 0;
   mlf_quantize_multiplier(info[0].As<Napi::Number>().DoubleValue(), IntArg(info, 1, "rounding"), &m, &s);
-  Napi::Array r = Napi::Array::New(env, 2);
-  r.Set(0u, Napi::Number::New(env, m));
-  r.Set(1u, Napi::Number::New(env, s));
-  return r;
+  return MultiplierShift(env, m, s);
+}
+
+// meanFold(count, multiplier, shift) -> [multiplier, shift]: 1/count folded in as the mean kernel does.
+Napi::Value MeanFold(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Need(env, info.Length() >= 3 && info[0].IsNumber(), "meanFold(count, multiplier, shift)");
+  const int64_t count = info[0].As<Napi::Number>().Int64Value();
+  int32_t m = IntArg(info, 1, "multiplier");
+  int32_t s = IntArg(info, 2, "shift");
+  mlf_mean_s8_fold(count, &m, &s);
+  return MultiplierShift(env, m, s);
 }
 
 // fixedpoint(fn, a, b, c, rounding, out): the fixedpoint.h helpers element-wise over
@@ -69,4 +85,5 @@ Napi::Value FixedPoint(const Napi::CallbackInfo& info) {
 void ExportFixedPoint(Napi::Env env, Napi::Object exports) {
   exports.Set("fixedpoint", Napi::Function::New(env, FixedPoint));
   exports.Set("quantizeMultiplier", Napi::Function::New(env, QuantizeMultiplier));
+  exports.Set("meanFold", Napi::Function::New(env, MeanFold));
 }

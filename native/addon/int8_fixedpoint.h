@@ -4,7 +4,7 @@
 
 #include <napi.h>
 
-// Adds quantizeMultiplier and fixedpoint to the module's exports.
+// Adds quantizeMultiplier, meanFold and fixedpoint to the module's exports.
 void ExportFixedPoint(Napi::Env env, Napi::Object exports);
 
 #endif  // MLFORGE_INT8_FIXEDPOINT_H

@@ -292,7 +292,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
     const e = o.cost.exact(model);
     return { ...e, ...withDsp(e, g) };
   };
-  for (const s of finalists) {
+  for (const [i, s] of finalists.entries()) {
     const td = dataFor(data, s.candidate.genome);
     const dir = `${runDir}/trials/${s.trial.key}`;
     const absDir = join(spec.out, dir);
@@ -314,7 +314,7 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
       const last = s.rungs.get(bestRung(s)!.rung)!;
       const epochs = finalEpochs({
         planned: plannedFinalEpochs, rungEpochs: last.epochs, rungSeconds: last.seconds,
-        secondsLeft: budget === null ? null : budget * 0.97 - elapsed(), finalistsLeft: finalists.length - finalists.indexOf(s),
+        secondsLeft: budget === null ? null : budget * 0.97 - elapsed(), finalistsLeft: finalists.length - i,
       });
       store.startTrial(s.trial.id, FINAL_RUNG);
       const r = trainRung(td, {
