@@ -56,28 +56,28 @@ static inline int mlf_clz32(uint32_t x) {
 }
 
 /*
- * SaturatingRoundingDoublingHighMul: a * b / 2^31 rounded to nearest, computed
- * as (a*b + nudge) / 2^31 truncated towards zero, where nudge = 2^30 for a
- * non-negative product and 1 - 2^30 otherwise (so exact halves go towards
- * +infinity: 1.5 -> 2, -1.5 -> -1). The only overflow, INT32_MIN * INT32_MIN,
- * saturates to INT32_MAX.
+ * SaturatingRoundingDoublingHighMul: a * b / 2^31 rounded to nearest. TFLite
+ * computes it as (a*b + nudge) / 2^31 truncated towards zero, with nudge = 2^30
+ * for a non-negative product and 1 - 2^30 otherwise (exact halves go towards
+ * +infinity: 1.5 -> 2, -1.5 -> -1). That equals floor((a*b + 2^30) / 2^31) for
+ * every product: for ab < 0, trunc((ab + 1 - 2^30) / 2^31) = ceil(that) =
+ * floor((ab + 1 - 2^30 + 2^31 - 1) / 2^31). The floor form is one 64-bit
+ * multiply-accumulate and a shift, with no sign test (SMLAL on Cortex-M4).
+ * The only overflow, INT32_MIN * INT32_MIN, saturates to INT32_MAX.
  */
 static inline int32_t mlf_srdhm(int32_t a, int32_t b) {
-  int64_t ab;
-  int64_t nudge;
   if (a == b && a == MLF_INT32_MIN) return MLF_INT32_MAX;
-  ab = (int64_t)a * (int64_t)b;
-  nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+  return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
 /*
  * RoundingDivideByPOT: x / 2^exponent rounded to nearest, ties away from zero,
  * 0 <= exponent <= 31. (remainder > threshold, where the threshold is half the
- * divisor, plus one for negative x so that -0.5 rounds to -1.)
+ * divisor, plus one for negative x so that -0.5 rounds to -1.) The mask is
+ * built in 32 bits: 1u << 31 is defined, and 32-bit cores have no 64-bit shift.
  */
 static inline int32_t mlf_rdbpot(int32_t x, int exponent) {
-  const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+  const int32_t mask = (int32_t)((1u << exponent) - 1u);
   const int32_t remainder = x & mask;
   const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
@@ -126,6 +126,22 @@ static inline int32_t mlf_requantize(int32_t x, int32_t multiplier, int32_t shif
   return rounding == MLF_ROUND_SINGLE ? mlf_mbqm_single(x, multiplier, shift)
                                       : mlf_mbqm_double(x, multiplier, shift);
 #endif
+}
+
+/*
+ * The output stage of conv, depthwise and fully-connected kernels: bias,
+ * requantization, output offset, activation clamp. Kernels copy the stage's
+ * parameters into a local mlf_out_stage_t once: an int8 store may alias any
+ * object, so fields read through the params pointer would be reloaded after
+ * every output byte.
+ */
+typedef struct {
+  int32_t output_offset, act_min, act_max, rounding;
+} mlf_out_stage_t;
+
+static inline int8_t mlf_out_finish(int32_t acc, int32_t bias, int32_t multiplier, int32_t shift, mlf_out_stage_t o) {
+  acc = mlf_requantize(mlf_wrap_add(acc, bias), multiplier, shift, o.rounding);
+  return (int8_t)mlf_clamp32(mlf_wrap_add(acc, o.output_offset), o.act_min, o.act_max);
 }
 
 /* --- gemmlowp fixed-point transcendental functions (int32 raw values) --- */

@@ -53,8 +53,8 @@ typedef struct {
   int32_t rounding;      /* MLF_ROUND_DOUBLE or MLF_ROUND_SINGLE */
 } mlf_conv_params_t;
 
-/* Bytes of scratch mlf_conv2d_s8 uses (an int16 im2col column of one output
- * pixel, used by the packed-MAC path; the same number on every target so that
+/* Bytes of scratch mlf_conv2d_s8 uses (the int16 im2col columns of two output
+ * pixels, used by the packed-MAC path; the same number on every target so that
  * one memory plan fits all). */
 size_t mlf_conv2d_s8_scratch_size(const mlf_dims4_t *input, const mlf_dims4_t *filter);
 

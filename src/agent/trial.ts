@@ -57,14 +57,12 @@ export function trainRung(data: TrialData, o: TrainRungOptions): RungResult {
   const resolved = resolveModel(o.model, o.model.name);
   // Spectrogram-like features are 3-D too, but shifting them moves energy across frequency bins.
   const image = data.problem.inputShape.length === 3 && !data.featureView;
-  const shape = data.train.shape;
-  const spectrogram = data.featureView !== undefined && shape.length === 3;
   const result = train(resolved, { train: data.train, val: data.val }, {
     epochs: o.epochs, batch: o.batch ?? 32, lr: o.lr, seed: o.seed, maxSteps: o.maxSteps ?? 0,
     // Small shifts are the augmentation that helped every image run measured (MNIST +0.7 points).
     augmentShift: image ? 2 : 0, augmentFill: data.fill,
-    // Spectrogram-like features: SpecAugment masks of up to a fifth of the frames and of the bins.
-    ...(spectrogram ? { augmentMaskTime: Math.round(shape[0]! / 5), augmentMaskFreq: Math.max(1, Math.round(shape[1]! / 5)) } : {}),
+    // No SpecAugment masks on spectrogram-like features: masks of up to a fifth of the frames and bins
+    // cost held-out-voice KWS accuracy (ds-cnn, 30 epochs: 400 clips/class −1.3 points, 1,200 −1.1).
   }, (e) => { if (e.kind === 'epoch') o.onEpoch?.(e); });
   const val = evaluate(result.network, data.val, result.task);
   const last = result.history[result.history.length - 1]!;

@@ -4,6 +4,6 @@ export {
   estimateCost, calibrationTable, CalibrationTable, ProfileMeasurement, OpFit, CORE_MODELS,
   type CostEstimate, type CostOptions, type LayerCost, type CoreModel,
 } from './cost.js';
-export { opWork, VARIANT_FEATURES, type OpWork } from './op-work.js';
+export { opWork, VARIANT_FEATURES, variantsFor, type OpWork } from './op-work.js';
 export { shapeOnlyInt8 } from './shape-only.js';
 export { calibrate, formatTable, PROFILES, profileName, type CalibrateOptions, type CalibrateResult } from './calibration.js';

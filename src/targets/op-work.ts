@@ -9,9 +9,10 @@ import type { Int8Model } from '../ir/int8.js';
 
 /** The variables of each variant's linear model (`one` is the per-call constant). */
 export const VARIANT_FEATURES: Readonly<Record<string, readonly string[]>> = {
-  conv2d_packed: ['macs', 'out', 'tail', 'cols', 'taps', 'pixels', 'one'],
+  conv2d_packed: ['steps', 'tail', 'blocks', 'out', 'cols4', 'cols1', 'taps', 'pixels', 'one'],
   conv2d_1x1: ['macs', 'out', 'tail', 'pixels', 'one'],
   conv2d: ['macs', 'out', 'taps', 'tail', 'rows', 'cols', 'pixels', 'one'],
+  depthwise_conv2d_packed: ['taps4', 'rows4', 'groups', 'tapsTail', 'out', 'pixels', 'one'],
   depthwise_conv2d_3x3: ['inner', 'edge', 'edgeTaps', 'pixels', 'one'],
   depthwise_conv2d: ['macs', 'taps', 'out', 'pixels', 'one'],
   fully_connected: ['macs', 'out', 'in', 'tail', 'one'],
@@ -29,6 +30,15 @@ export const VARIANT_FEATURES: Readonly<Record<string, readonly string[]>> = {
   logistic: ['out', 'one'],
   tanh: ['out', 'one'],
 };
+
+/** Variants only a DSP build runs, and the portable ones they replace there. */
+const DSP_ONLY = new Set(['conv2d_packed', 'depthwise_conv2d_packed']);
+const PORTABLE_ONLY = new Set(['conv2d', 'conv2d_1x1', 'depthwise_conv2d_3x3']);
+
+/** The variants a build with (`dsp`) or without the DSP extension can run. */
+export function variantsFor(dsp: boolean): string[] {
+  return Object.keys(VARIANT_FEATURES).filter((v) => !(dsp ? PORTABLE_ONLY : DSP_ONLY).has(v));
+}
 
 export interface OpWork {
   /** Which kernel code path runs (a key of VARIANT_FEATURES), or 'none' (a reshape that is a view). */
@@ -73,7 +83,14 @@ export function opWork(op: PreparedOp, model: Int8Model, dsp: boolean): OpWork {
       const out = pixels * o.c;
       const macs = out * k;
       if (dsp) {
-        return { variant: 'conv2d_packed', macs, outputs: out, x: { macs, out, tail: out * (k % 4), cols: pixels * k, taps: pixels * f.h * f.w, pixels, one: 1 } };
+        // Two pixels by two channels per pass, an odd last pixel or channel paired with itself (so its
+        // column is built twice); a column is packed word by word when Cin is a multiple of four.
+        const blocks = Math.ceil(pixels / 2) * Math.ceil(o.c / 2);
+        const builds = 2 * Math.ceil(pixels / 2);
+        const words = f.c % 4 === 0;
+        return { variant: 'conv2d_packed', macs, outputs: out, x: {
+          steps: blocks * Math.floor(k / 4), tail: blocks * (k % 4), blocks, out,
+          cols4: words ? builds * k : 0, cols1: words ? 0 : builds * k, taps: builds * f.h * f.w, pixels: builds, one: 1 } };
       }
       if (f.h === 1 && f.w === 1 && p.padH === 0 && p.padW === 0 && (o.h - 1) * p.strideH < i.h && (o.w - 1) * p.strideW < i.w) {
         return { variant: 'conv2d_1x1', macs, outputs: out, x: { macs, out, tail: out * (f.c % 4), pixels, one: 1 } };
@@ -95,6 +112,13 @@ export function opWork(op: PreparedOp, model: Int8Model, dsp: boolean): OpWork {
       const ay = axis(o.h, i.h, f.h, p.strideH, p.dilationH, p.padH);
       const ax = axis(o.w, i.w, f.w, p.strideW, p.dilationW, p.padW);
       const inBounds = ay.taps * ax.taps * o.n; // in-bounds taps summed over pixels
+      if (dsp && p.depthMultiplier === 1 && p.dilationH === 1 && p.dilationW === 1) {
+        // Four channels per pass; per pass, a loop over the window's in-bounds rows and taps.
+        const groups = Math.floor(o.c / 4);
+        return { variant: 'depthwise_conv2d_packed', macs, outputs: out, x: {
+          taps4: inBounds * groups, rows4: ay.taps * o.w * o.n * groups, groups: pixels * groups,
+          tapsTail: inBounds * (o.c % 4), out, pixels, one: 1 } };
+      }
       if (f.h === 3 && f.w === 3 && p.depthMultiplier === 1 && p.dilationH === 1 && p.dilationW === 1) {
         const interior = ay.full * ax.full * o.n;
         return { variant: 'depthwise_conv2d_3x3', macs, outputs: out,

@@ -62,7 +62,7 @@ describe('KWS (DS-CNN)', () => {
     expectIdentical(r, 100);
     expect(r.machine).toBe('mps2-an386');
     expectPlausibleCortexM(r, constantBytes(model));
-    expect(r.arenaBytes).toBe(16128);
+    expect(r.arenaBytes).toBe(16256);
     expect(r.commands.run).toContain('-icount shift=0');
   }, SLOW);
 });
@@ -85,7 +85,7 @@ describe('ResNet-8', () => {
     const r = await verify(model, { target: 'cortex-m7', samples: golden });
     expectIdentical(r, 6);
     expectPlausibleCortexM(r, constantBytes(model));
-    expect(r.arenaBytes).toBe(49440);
+    expect(r.arenaBytes).toBe(49728);
   }, SLOW);
 });
 

@@ -13,7 +13,7 @@ import { prepare } from '../../src/engine/int8/index.js';
 import { calibrate, formatTable, profileName } from '../../src/targets/calibration.js';
 import { calibrationCases } from '../../src/targets/calibration-cases.js';
 import { fitVariants } from '../../src/targets/fit.js';
-import { CalibrationTable, calibrationTable, opWork, VARIANT_FEATURES } from '../../src/targets/index.js';
+import { CalibrationTable, calibrationTable, opWork, VARIANT_FEATURES, variantsFor } from '../../src/targets/index.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'mlforge-calibrate-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -34,8 +34,8 @@ describe('calibration cases', () => {
         const v = opWork(prepare(c.model).ops[0]!, c.model, dsp).variant;
         n.set(v, (n.get(v) ?? 0) + 1);
       }
-      for (const [v, f] of Object.entries(VARIANT_FEATURES)) {
-        if (v === 'conv2d_packed' ? !dsp : v.startsWith('conv2d') && dsp) continue;
+      for (const v of variantsFor(dsp)) {
+        const f = VARIANT_FEATURES[v]!;
         expect(n.get(v) ?? 0, `${v} dsp=${dsp}`).toBeGreaterThanOrEqual(Math.min(f.length + 1, 3));
       }
     }

@@ -10,7 +10,7 @@ import { countModel, findPreset, resolveModel, type ModelInput } from '../../src
 import { PROFILES } from '../../src/targets/calibration.js';
 import { fitNonNegative } from '../../src/targets/fit.js';
 import {
-  BOARDS, calibrationTable, CORE_MODELS, CORES, estimateCost, findBoard, shapeOnlyInt8, VARIANT_FEATURES, type Board,
+  BOARDS, calibrationTable, CORE_MODELS, CORES, estimateCost, findBoard, shapeOnlyInt8, VARIANT_FEATURES, variantsFor, type Board,
 } from '../../src/targets/index.js';
 import { loadShared } from '../codegen/models.js';
 
@@ -27,11 +27,7 @@ describe('calibration table', () => {
       expect(Object.keys(m!.kernelBytes).length).toBeGreaterThanOrEqual(12);
       expect(m!.runtimeBytes).toBeGreaterThan(0);
       if (!p.run) continue;
-      expect(Object.keys(m!.ops).sort(), name).toEqual(Object.keys(VARIANT_FEATURES).filter((v) => {
-        // DSP builds run the packed conv2d for every shape; portable builds the 1x1 and general paths.
-        if (v.startsWith('conv2d')) return m!.dsp ? v === 'conv2d_packed' : v !== 'conv2d_packed';
-        return true;
-      }).sort());
+      expect(Object.keys(m!.ops).sort(), name).toEqual(variantsFor(m!.dsp).sort());
       for (const [v, f] of Object.entries(m!.ops)) {
         expect(f.features, v).toEqual(VARIANT_FEATURES[v]);
         expect(f.samples).toBeGreaterThanOrEqual(f.features.filter((_, i) => f.coef[i]! > 0).length);
@@ -41,7 +37,7 @@ describe('calibration table', () => {
 
   it('fits the heavy operators within 10 % on their own samples', () => {
     for (const m of Object.values(table.profiles)) {
-      for (const v of ['conv2d_packed', 'conv2d', 'conv2d_1x1', 'depthwise_conv2d_3x3', 'depthwise_conv2d', 'fully_connected', 'add', 'avg_pool', 'max_pool', 'mean']) {
+      for (const v of ['conv2d_packed', 'conv2d', 'conv2d_1x1', 'depthwise_conv2d_packed', 'depthwise_conv2d_3x3', 'depthwise_conv2d', 'fully_connected', 'add', 'avg_pool', 'max_pool', 'mean']) {
         if (m.ops[v]) expect(m.ops[v]!.maxRelErr, `${m.cpu} ${v}`).toBeLessThan(0.1);
       }
     }

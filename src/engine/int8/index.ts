@@ -17,8 +17,8 @@ export { createNativeKernels, loadInt8Addon, nativeInt8Available } from './nativ
 export type { NativeKernelsOptions } from './native.js';
 export * from './fixedpoint.js';
 export {
-  activationRange, addRequant, checkedMultiplier, computeOutSize, computePadding, conv2dScratchBytes,
-  foldMeanMultiplier, fullyConnectedScratchBytes, perChannelMultipliers, perTensorFcMultiplier, sigmoidRequant,
+  activationRange, addRequant, checkedMultiplier, computeOutSize, computePadding,
+  foldMeanMultiplier, perChannelMultipliers, perTensorFcMultiplier, sigmoidRequant,
   softmaxRequant,
 } from './kernel_util.js';
 export type * from './types.js';

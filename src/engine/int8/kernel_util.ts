@@ -172,12 +172,3 @@ export function foldMeanMultiplier(count: number, multiplier: number, shift: num
   return { multiplier: Number(BigInt.asIntN(32, m)), shift: shift - s };
 }
 
-/**
- * Scratch bytes of the conv2d kernel (mlf_conv2d_s8_scratch_size): one int16
- * im2col column, KH·KW·Cin values. The same on every target, so one memory plan fits all.
- */
-export const conv2dScratchBytes = (filter: { h: number; w: number }, inputChannels: number): number =>
-  filter.h * filter.w * inputChannels * 2;
-
-/** Scratch bytes of the fully-connected kernel (mlf_fully_connected_s8_scratch_size): one int16 input row. */
-export const fullyConnectedScratchBytes = (accumDepth: number): number => accumDepth * 2;

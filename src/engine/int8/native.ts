@@ -152,7 +152,7 @@ export interface NativeKernelsOptions {
 export function createNativeKernels(options: NativeKernelsOptions = {}): Int8Kernels {
   const addon = loadInt8Addon();
   const variant = options.variant === 'emulated-dsp' ? 1 : 0;
-  // One reusable scratch buffer (im2col column / packed input row), grown on demand.
+  // One reusable scratch buffer (two im2col columns / a packed input row), grown on demand.
   let scratch = new Int16Array(0);
   const scratchOf = (elements: number): Int16Array => {
     if (scratch.length < elements) scratch = new Int16Array(elements);
@@ -161,7 +161,7 @@ export function createNativeKernels(options: NativeKernelsOptions = {}): Int8Ker
   return {
     name: 'native',
     conv2d: (p, input, filter, bias, output) => addon.conv2d(packConv(p), p.multiplier, p.shift, input, filter, bias,
-      output, scratchOf(p.filter.h * p.filter.w * p.input.c), variant),
+      output, scratchOf(2 * p.filter.h * p.filter.w * p.input.c), variant),
     depthwiseConv2d: (p, input, filter, bias, output) => addon.depthwiseConv2d(packDepthwise(p), p.multiplier, p.shift,
       input, filter, bias, output, variant),
     fullyConnected: (p, input, filter, bias, output) => addon.fullyConnected(packFullyConnected(p), p.multiplier,
