@@ -12,8 +12,8 @@
  *    four channels at a time; per tap one word of inputs and one of weights,
  *    unpacked to 16-bit halves (the input offset added by SXTAB16), and one
  *    SMLABB/SMLATT per channel; the tap window is clipped once per pixel;
- *  - 3x3 with multiplier 1 and dilation 1: the window clipped once per pixel,
- *    nine explicit MACs inside the image;
+ *  - otherwise 3x3 with multiplier 1 and dilation 1: the window clipped once
+ *    per pixel, nine explicit MACs inside the image;
  *  - everything else: the direct loop nest.
  */
 #include "mlforge_kernels.h"
@@ -65,9 +65,9 @@ static void mlf_dw_packed(const mlf_dw_conv_params_t *p, const int32_t *multipli
               memcpy(&xv, x, 4);
               memcpy(&wv, w, 4);
               x02 = mlf_sxtab16(off2, xv);
-              x13 = mlf_sxtab16(off2, mlf_ror8(xv));
+              x13 = mlf_sxtab16_ror8(off2, xv);
               w02 = mlf_sxtb16(wv);
-              w13 = mlf_sxtb16(mlf_ror8(wv));
+              w13 = mlf_sxtb16_ror8(wv);
               a0 = mlf_smlabb(x02, w02, a0);
               a2 = mlf_smlatt(x02, w02, a2);
               a1 = mlf_smlabb(x13, w13, a1);
@@ -92,8 +92,8 @@ static void mlf_dw_packed(const mlf_dw_conv_params_t *p, const int32_t *multipli
     }
   }
 }
-#endif
 
+#else
 static void mlf_dw_3x3(const mlf_dw_conv_params_t *p, const int32_t *multiplier, const int32_t *shift,
                        const mlf_dims4_t *in_d, const int8_t *input, const int8_t *filter, const int32_t *bias,
                        const mlf_dims4_t *out_d, int8_t *output) {
@@ -141,6 +141,8 @@ static void mlf_dw_3x3(const mlf_dw_conv_params_t *p, const int32_t *multiplier,
   }
 }
 
+#endif
+
 int32_t mlf_depthwise_conv2d_s8(const mlf_dw_conv_params_t *p, const int32_t *multiplier, const int32_t *shift,
                                 const mlf_dims4_t *in_d, const int8_t *input, const mlf_dims4_t *f_d,
                                 const int8_t *filter, const int32_t *bias, const mlf_dims4_t *out_d,
@@ -155,11 +157,12 @@ int32_t mlf_depthwise_conv2d_s8(const mlf_dw_conv_params_t *p, const int32_t *mu
     mlf_dw_packed(p, multiplier, shift, in_d, input, f_d, filter, bias, out_d, output);
     return MLF_OK;
   }
-#endif
+#else
   if (kh == 3 && kw == 3 && mult == 1 && p->dilation_h == 1 && p->dilation_w == 1) {
     mlf_dw_3x3(p, multiplier, shift, in_d, input, filter, bias, out_d, output);
     return MLF_OK;
   }
+#endif
   for (b = 0; b < out_d->n; ++b) {
     for (oy = 0; oy < out_d->h; ++oy) {
       const int32_t iy0 = oy * p->stride_h - p->pad_h;

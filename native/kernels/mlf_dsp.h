@@ -35,10 +35,15 @@ static inline int32_t mlf_sxtb16(int32_t a) { return (int32_t)__sxtb16(a); }
 static inline int32_t mlf_sxtab16(int32_t a, int32_t b) { return (int32_t)__sxtab16(a, b); }
 static inline int32_t mlf_smlabb(int32_t a, int32_t b, int32_t acc) { return __smlabb(a, b, acc); }
 static inline int32_t mlf_smlatt(int32_t a, int32_t b, int32_t acc) { return __smlatt(a, b, acc); }
-/* SXTB16 of a rotated right by 8 (bytes 1 and 3): one instruction; gcc 12 does not fuse the rotate itself. */
+/* The same of a rotated right by 8 (bytes 1 and 3): one instruction each; gcc 12 does not fuse the rotate. */
 static inline int32_t mlf_sxtb16_ror8(int32_t a) {
   int32_t r;
   __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(a));
+  return r;
+}
+static inline int32_t mlf_sxtab16_ror8(int32_t a, int32_t b) {
+  int32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(b));
   return r;
 }
 #elif defined(MLFORGE_EMULATE_DSP)
@@ -58,15 +63,17 @@ static inline int32_t mlf_sxtb16(int32_t a) {
   const uint32_t hi = (uint32_t)(uint16_t)(int16_t)(int8_t)(uint8_t)((u >> 16) & 0xFFu);
   return (int32_t)(lo | (hi << 16));
 }
+static inline int32_t mlf_ror8(int32_t a) { return (int32_t)((uint32_t)a >> 8 | (uint32_t)a << 24); }
 /* Sign-extend bytes 1 and 3. */
-static inline int32_t mlf_sxtb16_ror8(int32_t a) { return mlf_sxtb16((int32_t)((uint32_t)a >> 8 | (uint32_t)a << 24)); }
-/* Halves of a plus the sign-extended bytes 0 and 2 of b, each modulo 2^16. */
+static inline int32_t mlf_sxtb16_ror8(int32_t a) { return mlf_sxtb16(mlf_ror8(a)); }
+/* Halves of a plus the sign-extended bytes 0 and 2 (resp. 1 and 3) of b, each modulo 2^16. */
 static inline int32_t mlf_sxtab16(int32_t a, int32_t b) {
   const uint32_t e = (uint32_t)mlf_sxtb16(b);
   const uint32_t lo = ((uint32_t)a + e) & 0xFFFFu;
   const uint32_t hi = (((uint32_t)a >> 16) + (e >> 16)) & 0xFFFFu;
   return (int32_t)(lo | (hi << 16));
 }
+static inline int32_t mlf_sxtab16_ror8(int32_t a, int32_t b) { return mlf_sxtab16(a, mlf_ror8(b)); }
 /* acc + bottom(a)*bottom(b), resp. top(a)*top(b), halves as int16, modulo 2^32. */
 static inline int32_t mlf_smlabb(int32_t a, int32_t b, int32_t acc) {
   return (int32_t)((uint32_t)acc + (uint32_t)((int16_t)(uint16_t)((uint32_t)a & 0xFFFFu) *
@@ -81,10 +88,6 @@ static inline int32_t mlf_smlatt(int32_t a, int32_t b, int32_t acc) {
 #endif
 
 #if MLF_PACKED_MAC
-static inline int32_t mlf_ror8(int32_t a) {
-  const uint32_t u = (uint32_t)a;
-  return (int32_t)((u >> 8) | (u << 24));
-}
 
 /* Store v[i] = src[i] + offset (int8 -> int16) in the packed column layout. */
 static inline void mlf_pack_column(int16_t *dst, const int8_t *src, int32_t k, int32_t offset) {
@@ -112,7 +115,7 @@ static inline int32_t mlf_dot_packed(const int16_t *col, const int8_t *w, int32_
     memcpy(&c02, col + i, 4);
     memcpy(&c13, col + i + 2, 4);
     acc = mlf_smlad(c02, mlf_sxtb16(w4), acc);
-    acc = mlf_smlad(c13, mlf_sxtb16(mlf_ror8(w4)), acc);
+    acc = mlf_smlad(c13, mlf_sxtb16_ror8(w4), acc);
   }
   for (; i < k; ++i) acc = (int32_t)((uint32_t)acc + (uint32_t)(col[i] * w[i]));
   return acc;
@@ -145,7 +148,7 @@ static inline void mlf_pair_words(int16_t *pair, int32_t j, int32_t i0, const in
       int32_t w;
       memcpy(&w, src + i, 4);
       v02 = mlf_sxtab16(offset2, w);
-      v13 = mlf_sxtab16(offset2, mlf_ror8(w));
+      v13 = mlf_sxtab16_ror8(offset2, w);
     }
     memcpy(dst, &v02, 4);
     memcpy(dst + 2, &v13, 4);
