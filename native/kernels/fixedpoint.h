@@ -139,8 +139,26 @@ typedef struct {
   int32_t output_offset, act_min, act_max, rounding;
 } mlf_out_stage_t;
 
+/*
+ * mlf_mbqm_double for a multiplier from QuantizeMultiplier (>= 0), as every
+ * output stage has: srdhm's saturating case (both operands INT32_MIN) cannot
+ * occur, and the two shifts come without branches.
+ */
+static inline int32_t mlf_mbqm_double_nonneg(int32_t x, int32_t multiplier, int32_t shift) {
+  const int32_t left = shift & ~(shift >> 31); /* max(shift, 0) */
+  const int32_t right = left - shift;          /* max(-shift, 0) */
+  const int32_t y = (int32_t)(((int64_t)mlf_wrap_shl(x, left) * multiplier + ((int64_t)1 << 30)) >> 31);
+  const int32_t mask = (int32_t)((1u << right) - 1u);
+  const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)y >> 31);
+  return (y >> right) + ((y & mask) > threshold ? 1 : 0);
+}
+
 static inline int8_t mlf_out_finish(int32_t acc, int32_t bias, int32_t multiplier, int32_t shift, mlf_out_stage_t o) {
+#if defined(MLFORGE_ROUNDING) && MLFORGE_ROUNDING == MLF_ROUND_DOUBLE
+  acc = mlf_mbqm_double_nonneg(mlf_wrap_add(acc, bias), multiplier, shift);
+#else
   acc = mlf_requantize(mlf_wrap_add(acc, bias), multiplier, shift, o.rounding);
+#endif
   return (int8_t)mlf_clamp32(mlf_wrap_add(acc, o.output_offset), o.act_min, o.act_max);
 }
 

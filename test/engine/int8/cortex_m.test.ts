@@ -4,7 +4,10 @@
  * outputs plus the mismatch count between fast and portable paths. It is built
  * for the host (cc, with and without emulated DSP intrinsics) and cross-compiled
  * for Cortex-M4 (the SMLAD packed-MAC paths), run under QEMU (mps2-an386).
- * Every build must print the same lines, with zero mismatches. (The portable
+ * Every build must print the same lines, with zero mismatches. One more host
+ * build fixes the rounding at compile time to double, as exports do: its
+ * output stage takes the branch-free path, pinned by zero mismatches against
+ * the plain loops (its hashes differ: every case rounds the same way). (The portable
  * paths on a core without DSP, e.g. Cortex-M3 on mps2-an385, print the same
  * lines too; that run is left out to keep the suite short.)
  *
@@ -47,18 +50,24 @@ async function qemuBuild(cpu: string, machine: string): Promise<string> {
 }
 
 describe('int8 kernels on Cortex-M (QEMU) and the host agree byte for byte', () => {
-  let outputs: Record<'host' | 'emulated' | 'm4', string>;
+  let outputs: Record<'host' | 'emulated' | 'm4' | 'double', string>;
   beforeAll(async () => {
-    const [host, emulated, m4] = await Promise.all([
+    const [host, emulated, m4, double] = await Promise.all([
       hostBuild('host', []), hostBuild('host-emu', ['-DMLFORGE_EMULATE_DSP']), qemuBuild('cortex-m4', 'mps2-an386'),
+      hostBuild('host-emu-double', ['-DMLFORGE_EMULATE_DSP', '-DMLFORGE_ROUNDING=MLF_ROUND_DOUBLE']),
     ]);
-    outputs = { host, emulated, m4 };
+    outputs = { host, emulated, m4, double };
   }, 600_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('reports zero fast-path mismatches on the host', () => {
     expect(outputs.host.trim().split('\n')).toHaveLength(13);
     expect(outputs.host).not.toMatch(/mismatches=[1-9]/);
+  });
+
+  it('with the rounding fixed to double at compile time, fast paths still equal the plain loops', () => {
+    expect(outputs.double.trim().split('\n')).toHaveLength(13);
+    expect(outputs.double).not.toMatch(/mismatches=[1-9]/);
   });
 
   it('host build with emulated DSP intrinsics prints the same lines', () => {
