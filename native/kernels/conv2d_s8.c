@@ -21,14 +21,6 @@
 #include "mlforge_kernels.h"
 #include "mlf_dsp.h"
 
-static inline int8_t mlf_conv_finish(int32_t acc, const mlf_conv_params_t *p, const int32_t *bias,
-                                     const int32_t *multiplier, const int32_t *shift, int32_t oc) {
-  if (bias) acc = mlf_wrap_add(acc, bias[oc]);
-  acc = mlf_requantize(acc, multiplier[oc], shift[oc], p->rounding);
-  acc = mlf_wrap_add(acc, p->output_offset);
-  return (int8_t)mlf_clamp32(acc, p->act_min, p->act_max);
-}
-
 /* sum (x[i] + offset) * w[i], i < n, unrolled by four. */
 static inline int32_t mlf_conv_dot(const int8_t *x, const int8_t *w, int32_t n, int32_t offset) {
   int32_t acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
@@ -93,11 +85,10 @@ static void mlf_conv_column(const mlf_conv_params_t *p, const mlf_dims4_t *in_d,
 static void mlf_conv_packed(const mlf_conv_params_t *p, const int32_t *multiplier, const int32_t *shift,
                             const mlf_dims4_t *in_d, const int8_t *input, const mlf_dims4_t *f_d,
                             const int8_t *filter, const int32_t *bias, const mlf_dims4_t *out_d, int8_t *output,
-                            int16_t *scratch) {
+                            int16_t *scratch, mlf_out_stage_t o) {
   const int32_t k = f_d->h * f_d->w * in_d->c;
   const int32_t pixels = out_d->n * out_d->h * out_d->w;
   const int32_t cout = out_d->c;
-  const mlf_out_stage_t o = {p->output_offset, p->act_min, p->act_max, p->rounding};
   int32_t px, oc;
   for (px = 0; px < pixels; px += 2) {
     const int two = px + 1 < pixels;
@@ -128,10 +119,11 @@ int32_t mlf_conv2d_s8(const mlf_conv_params_t *p, const int32_t *multiplier, con
                       const int32_t *bias, const mlf_dims4_t *out_d, int8_t *output, int16_t *scratch) {
   const int32_t cin = in_d->c;
   const int32_t kh = f_d->h, kw = f_d->w;
+  const mlf_out_stage_t o = {p->output_offset, p->act_min, p->act_max, p->rounding};
   int32_t b, oy, ox, oc, ky, kx;
 #if MLF_PACKED_MAC
   if (scratch) {
-    mlf_conv_packed(p, multiplier, shift, in_d, input, f_d, filter, bias, out_d, output, scratch);
+    mlf_conv_packed(p, multiplier, shift, in_d, input, f_d, filter, bias, out_d, output, scratch, o);
     return MLF_OK;
   }
 #else
@@ -148,7 +140,7 @@ int32_t mlf_conv2d_s8(const mlf_conv_params_t *p, const int32_t *multiplier, con
           int8_t *out = output + (((size_t)b * out_d->h + oy) * out_d->w + ox) * out_d->c;
           for (oc = 0; oc < out_d->c; ++oc) {
             const int32_t acc = mlf_conv_dot(x, filter + (size_t)oc * cin, cin, p->input_offset);
-            out[oc] = mlf_conv_finish(acc, p, bias, multiplier, shift, oc);
+            out[oc] = mlf_out_finish(acc, bias ? bias[oc] : 0, multiplier[oc], shift[oc], o);
           }
         }
       }
@@ -174,7 +166,7 @@ int32_t mlf_conv2d_s8(const mlf_conv_params_t *p, const int32_t *multiplier, con
                                                    p->input_offset));
             }
           }
-          out[oc] = mlf_conv_finish(acc, p, bias, multiplier, shift, oc);
+          out[oc] = mlf_out_finish(acc, bias ? bias[oc] : 0, multiplier[oc], shift[oc], o);
         }
       }
     }

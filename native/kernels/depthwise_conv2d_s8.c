@@ -19,23 +19,14 @@
 #include "mlforge_kernels.h"
 #include "mlf_dsp.h"
 
-static inline int8_t mlf_dw_finish(int32_t acc, const mlf_dw_conv_params_t *p, const int32_t *bias,
-                                   const int32_t *multiplier, const int32_t *shift, int32_t oc) {
-  if (bias) acc = mlf_wrap_add(acc, bias[oc]);
-  acc = mlf_requantize(acc, multiplier[oc], shift[oc], p->rounding);
-  acc = mlf_wrap_add(acc, p->output_offset);
-  return (int8_t)mlf_clamp32(acc, p->act_min, p->act_max);
-}
-
 #if MLF_PACKED_MAC
 static void mlf_dw_packed(const mlf_dw_conv_params_t *p, const int32_t *multiplier, const int32_t *shift,
                           const mlf_dims4_t *in_d, const int8_t *input, const mlf_dims4_t *f_d, const int8_t *filter,
-                          const int32_t *bias, const mlf_dims4_t *out_d, int8_t *output) {
+                          const int32_t *bias, const mlf_dims4_t *out_d, int8_t *output, mlf_out_stage_t o) {
   const int32_t c_n = in_d->c;
   const int32_t kh = f_d->h, kw = f_d->w;
   const int32_t off = p->input_offset;
   const int32_t off2 = mlf_dup16(off);
-  const mlf_out_stage_t o = {p->output_offset, p->act_min, p->act_max, p->rounding};
   int32_t b, oy, ox, c, ky, kx;
   for (b = 0; b < out_d->n; ++b) {
     for (oy = 0; oy < out_d->h; ++oy) {
@@ -96,7 +87,7 @@ static void mlf_dw_packed(const mlf_dw_conv_params_t *p, const int32_t *multipli
 #else
 static void mlf_dw_3x3(const mlf_dw_conv_params_t *p, const int32_t *multiplier, const int32_t *shift,
                        const mlf_dims4_t *in_d, const int8_t *input, const int8_t *filter, const int32_t *bias,
-                       const mlf_dims4_t *out_d, int8_t *output) {
+                       const mlf_dims4_t *out_d, int8_t *output, mlf_out_stage_t o) {
   const int32_t c_n = in_d->c;
   const int32_t off = p->input_offset;
   int32_t b, oy, ox, c, ky, kx;
@@ -123,7 +114,7 @@ static void mlf_dw_3x3(const mlf_dw_conv_params_t *p, const int32_t *multiplier,
                   (x1[c] + off) * w[3 * c_n] + (x1[c_n + c] + off) * w[4 * c_n] +
                   (x1[2 * c_n + c] + off) * w[5 * c_n] + (x2[c] + off) * w[6 * c_n] +
                   (x2[c_n + c] + off) * w[7 * c_n] + (x2[2 * c_n + c] + off) * w[8 * c_n];
-            out[c] = mlf_dw_finish(acc, p, bias, multiplier, shift, c);
+            out[c] = mlf_out_finish(acc, bias ? bias[c] : 0, multiplier[c], shift[c], o);
           }
         } else {
           for (c = 0; c < c_n; ++c) {
@@ -133,7 +124,7 @@ static void mlf_dw_3x3(const mlf_dw_conv_params_t *p, const int32_t *multiplier,
               const int8_t *w = filter + (size_t)ky * 3 * c_n + c;
               for (kx = kx0; kx < kx1; ++kx) acc += (x[(size_t)kx * c_n] + off) * w[(size_t)kx * c_n];
             }
-            out[c] = mlf_dw_finish(acc, p, bias, multiplier, shift, c);
+            out[c] = mlf_out_finish(acc, bias ? bias[c] : 0, multiplier[c], shift[c], o);
           }
         }
       }
@@ -151,15 +142,16 @@ int32_t mlf_depthwise_conv2d_s8(const mlf_dw_conv_params_t *p, const int32_t *mu
   const int32_t mult = p->depth_multiplier;
   const int32_t c_in = in_d->c;
   const int32_t c_out = out_d->c;
+  const mlf_out_stage_t o = {p->output_offset, p->act_min, p->act_max, p->rounding};
   int32_t b, oy, ox, ic, m, ky, kx;
 #if MLF_PACKED_MAC
   if (mult == 1 && p->dilation_h == 1 && p->dilation_w == 1) {
-    mlf_dw_packed(p, multiplier, shift, in_d, input, f_d, filter, bias, out_d, output);
+    mlf_dw_packed(p, multiplier, shift, in_d, input, f_d, filter, bias, out_d, output, o);
     return MLF_OK;
   }
 #else
   if (kh == 3 && kw == 3 && mult == 1 && p->dilation_h == 1 && p->dilation_w == 1) {
-    mlf_dw_3x3(p, multiplier, shift, in_d, input, filter, bias, out_d, output);
+    mlf_dw_3x3(p, multiplier, shift, in_d, input, filter, bias, out_d, output, o);
     return MLF_OK;
   }
 #endif
@@ -183,7 +175,7 @@ int32_t mlf_depthwise_conv2d_s8(const mlf_dw_conv_params_t *p, const int32_t *mu
                        filter[((size_t)ky * kw + kx) * c_out + oc];
               }
             }
-            out[oc] = mlf_dw_finish(acc, p, bias, multiplier, shift, oc);
+            out[oc] = mlf_out_finish(acc, bias ? bias[oc] : 0, multiplier[oc], shift[oc], o);
           }
         }
       }

@@ -141,7 +141,7 @@ typedef struct {
 
 /*
  * mlf_mbqm_double for a multiplier from QuantizeMultiplier (>= 0), as every
- * output stage has: srdhm's saturating case (both operands INT32_MIN) cannot
+ * output stage (conv, depthwise, fully connected, on every path) has: srdhm's saturating case (both operands INT32_MIN) cannot
  * occur, and the two shifts come without branches.
  */
 static inline int32_t mlf_mbqm_double_nonneg(int32_t x, int32_t multiplier, int32_t shift) {

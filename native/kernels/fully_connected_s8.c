@@ -13,13 +13,11 @@
 #include "mlforge_kernels.h"
 #include "mlf_dsp.h"
 
+/* Output o's stage; (M, s) per channel or shared. */
 static inline int8_t mlf_fc_finish(int32_t acc, const mlf_fc_params_t *p, const int32_t *bias,
-                                   const int32_t *multiplier, const int32_t *shift, int32_t o) {
+                                   const int32_t *multiplier, const int32_t *shift, int32_t o, mlf_out_stage_t stage) {
   const int32_t q = p->per_channel ? o : 0;
-  if (bias) acc = mlf_wrap_add(acc, bias[o]);
-  acc = mlf_requantize(acc, multiplier[q], shift[q], p->rounding);
-  acc = mlf_wrap_add(acc, p->output_offset);
-  return (int8_t)mlf_clamp32(acc, p->act_min, p->act_max);
+  return mlf_out_finish(acc, bias ? bias[o] : 0, multiplier[q], shift[q], stage);
 }
 
 size_t mlf_fully_connected_s8_scratch_size(int32_t accum_depth) {
@@ -31,6 +29,7 @@ int32_t mlf_fully_connected_s8(const mlf_fc_params_t *p, const int32_t *multipli
                                const int8_t *filter, const int32_t *bias, int8_t *output, int16_t *scratch) {
   const int32_t in_off = p->input_offset;
   const int32_t f_off = p->filter_offset;
+  const mlf_out_stage_t stage = {p->output_offset, p->act_min, p->act_max, p->rounding};
   int32_t b, o, d;
 #if MLF_PACKED_MAC
   if (scratch && f_off == 0) {
@@ -38,7 +37,7 @@ int32_t mlf_fully_connected_s8(const mlf_fc_params_t *p, const int32_t *multipli
       mlf_pack_column(scratch, input + (size_t)b * accum_depth, accum_depth, in_off);
       for (o = 0; o < out_depth; ++o) {
         const int32_t acc = mlf_dot_packed(scratch, filter + (size_t)o * accum_depth, accum_depth, 0);
-        output[(size_t)b * out_depth + o] = mlf_fc_finish(acc, p, bias, multiplier, shift, o);
+        output[(size_t)b * out_depth + o] = mlf_fc_finish(acc, p, bias, multiplier, shift, o, stage);
       }
     }
     return MLF_OK;
@@ -60,7 +59,7 @@ int32_t mlf_fully_connected_s8(const mlf_fc_params_t *p, const int32_t *multipli
       }
       for (; d < accum_depth; ++d) acc0 += (w[d] + f_off) * (x[d] + in_off);
       output[(size_t)b * out_depth + o] = mlf_fc_finish(
-          mlf_wrap_add(mlf_wrap_add(acc0, acc1), mlf_wrap_add(acc2, acc3)), p, bias, multiplier, shift, o);
+          mlf_wrap_add(mlf_wrap_add(acc0, acc1), mlf_wrap_add(acc2, acc3)), p, bias, multiplier, shift, o, stage);
     }
   }
   return MLF_OK;
