@@ -1,13 +1,16 @@
-/* Real FFT via a half-length complex radix-2 FFT and a split step; the twin of src/dsp/fft.ts. */
+/*
+ * Real FFT via a half-length complex FFT and a split step; the twin of
+ * src/dsp/fft.ts. The complex FFT is radix-2 decimation in time with its
+ * stages fused in pairs (radix-2²): each pass loads four points, runs two
+ * butterfly stages on them in registers and stores them once, so memory
+ * traffic and loop overhead halve; the second stage's odd twiddle is the
+ * first's times −i, a swap. The first pass has only twiddles 1 and −i, so no
+ * multiplies; an odd stage count starts with one plain radix-2 stage.
+ */
 #include "mlf_features.h"
 
-void mlf_rfft(const float *twiddle, int32_t n, float *buf) {
-  const int32_t m = n / 2;
-  const float *sn = twiddle + m;
-  int32_t i, j, size, k;
-  float r0, i0;
-
-  /* Bit-reversal permutation of the m complex values. */
+static void bit_reverse(float *buf, int32_t m) {
+  int32_t i, j;
   for (i = 0, j = 0; i < m; i++) {
     int32_t bit = m >> 1;
     if (i < j) {
@@ -23,24 +26,90 @@ void mlf_rfft(const float *twiddle, int32_t n, float *buf) {
     }
     j |= bit;
   }
-  /* Radix-2 butterflies; W_size^k = W_n^(k*n/size). */
-  for (size = 2; size <= m; size *= 2) {
-    const int32_t half = size / 2, step = n / size;
-    int32_t base;
-    for (base = 0; base < m; base += size) {
-      for (k = 0; k < half; k++) {
-        const float wr = twiddle[k * step], wi = -sn[k * step];
-        float *p = buf + 2 * (base + k);
-        float *q = p + size;
-        const float tr = wr * q[0] - wi * q[1];
-        const float ti = wr * q[1] + wi * q[0];
-        q[0] = p[0] - tr;
-        q[1] = p[1] - ti;
-        p[0] += tr;
-        p[1] += ti;
-      }
+}
+
+/* Stage of span 1: every twiddle is 1. */
+static void radix2_first(float *buf, int32_t m) {
+  int32_t i;
+  for (i = 0; i < m; i += 2) {
+    float *p = buf + 2 * i;
+    const float ar = p[0], ai = p[1], br = p[2], bi = p[3];
+    p[0] = ar + br;
+    p[1] = ai + bi;
+    p[2] = ar - br;
+    p[3] = ai - bi;
+  }
+}
+
+/* Stages of span 1 and 2: twiddles 1 and −i. */
+static void radix4_first(float *buf, int32_t m) {
+  int32_t i;
+  for (i = 0; i < m; i += 4) {
+    float *p = buf + 2 * i;
+    const float ar = p[0] + p[2], ai = p[1] + p[3], br = p[0] - p[2], bi = p[1] - p[3];
+    const float cr = p[4] + p[6], ci = p[5] + p[7], dr = p[4] - p[6], di = p[5] - p[7];
+    p[0] = ar + cr;
+    p[1] = ai + ci;
+    p[4] = ar - cr;
+    p[5] = ai - ci;
+    p[2] = br + di;
+    p[3] = bi - dr;
+    p[6] = br - di;
+    p[7] = bi + dr;
+  }
+}
+
+/*
+ * Stages of span h and 2h. For the points a, b = a+h, c = a+2h, d = a+3h of
+ * a group: (a, b) and (c, d) with W1 = W_2h^k, then (a, c) with W2 = W_4h^k
+ * and (b, d) with W_4h^(k+h) = −i·W2.
+ */
+static void radix4_pass(const float *cs, const float *sn, int32_t n, int32_t m, int32_t h, float *buf) {
+  const int32_t s1 = n / (2 * h), s2 = n / (4 * h);
+  int32_t k, base;
+  for (k = 0; k < h; k++) {
+    const float w1r = cs[k * s1], w1i = -sn[k * s1], w2r = cs[k * s2], w2i = -sn[k * s2];
+    for (base = k; base < m; base += 4 * h) {
+      float *pa = buf + 2 * base, *pb = pa + 2 * h, *pc = pb + 2 * h, *pd = pc + 2 * h;
+      const float xar = pa[0], xai = pa[1], xbr = pb[0], xbi = pb[1];
+      const float xcr = pc[0], xci = pc[1], xdr = pd[0], xdi = pd[1];
+      const float t1r = w1r * xbr - w1i * xbi, t1i = w1r * xbi + w1i * xbr;
+      const float t2r = w1r * xdr - w1i * xdi, t2i = w1r * xdi + w1i * xdr;
+      const float ar = xar + t1r, ai = xai + t1i, br = xar - t1r, bi = xai - t1i;
+      const float cr = xcr + t2r, ci = xci + t2i, dr = xcr - t2r, di = xci - t2i;
+      const float ur = w2r * cr - w2i * ci, ui = w2r * ci + w2i * cr;
+      const float vr = w2r * dr - w2i * di, vi = w2r * di + w2i * dr;
+      pa[0] = ar + ur;
+      pa[1] = ai + ui;
+      pc[0] = ar - ur;
+      pc[1] = ai - ui;
+      pb[0] = br + vi;
+      pb[1] = bi - vr;
+      pd[0] = br - vi;
+      pd[1] = bi + vr;
     }
   }
+}
+
+void mlf_rfft(const float *twiddle, int32_t n, float *buf) {
+  const int32_t m = n / 2;
+  const float *sn = twiddle + m;
+  int32_t h, k, stages = 0;
+  float r0, i0;
+
+  while ((1 << stages) < m) stages++;
+  bit_reverse(buf, m);
+  if (stages & 1) {
+    radix2_first(buf, m);
+    h = 2;
+  } else if (stages > 0) {
+    radix4_first(buf, m);
+    h = 4;
+  } else {
+    h = m;
+  }
+  for (; h < m; h *= 4) radix4_pass(twiddle, sn, n, m, h, buf);
+
   /* Split: X[k] = E + W^k O and X[m-k] = conj(E - W^k O), with
    * E = (Z[k] + conj Z[m-k]) / 2 and O = -i (Z[k] - conj Z[m-k]) / 2. */
   r0 = buf[0];

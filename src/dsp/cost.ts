@@ -29,8 +29,21 @@ export interface DspCost {
   readonly stages: readonly DspStageCost[];
 }
 
-/** Real FFT of n: (n/4)·log2(n/2) butterflies of ~6 MACs, then ~8 per bin for the split. */
-export const rfftMacs = (n: number): number => (n / 4) * Math.log2(n / 2) * 6 + (n / 2 + 1) * 8;
+/**
+ * Real FFT of n (m = n/2 complex points, s = log2 m stages), in MAC-like
+ * operations as mlf_fft.c does them: ~2 per point for the bit reversal, the
+ * multiply-free first pass (a radix-2 stage, ~2 per point, or two fused
+ * stages, ~3), ~5 per point for each further pass of two fused stages (four
+ * complex multiplies and eight additions per four points), ~8 per bin for the
+ * split.
+ */
+export function rfftMacs(n: number): number {
+  const m = n / 2;
+  const stages = Math.round(Math.log2(m));
+  const first = stages === 0 ? 0 : stages % 2 ? 2 * m : 3 * m;
+  const passes = Math.floor((stages - (stages % 2 ? 1 : 2)) / 2);
+  return 2 * m + first + Math.max(0, passes) * 5 * m + (m + 1) * 8;
+}
 
 /** sizeof(mlf_audio_features_t) and sizeof(mlf_motion_features_t) with 4-byte pointers. */
 export const AUDIO_STRUCT_BYTES = 18 * 4;
