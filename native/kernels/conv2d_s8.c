@@ -119,7 +119,7 @@ int32_t mlf_conv2d_s8(const mlf_conv_params_t *p, const int32_t *multiplier, con
                       const int32_t *bias, const mlf_dims4_t *out_d, int8_t *output, int16_t *scratch) {
   const int32_t cin = in_d->c;
   const int32_t kh = f_d->h, kw = f_d->w;
-  const mlf_out_stage_t o = {p->output_offset, p->act_min, p->act_max, p->rounding};
+  const mlf_out_stage_t o = MLF_OUT_STAGE(p);
   int32_t b, oy, ox, oc, ky, kx;
 #if MLF_PACKED_MAC
   if (scratch) {

@@ -42,7 +42,14 @@ static void mlf_dw_packed(const mlf_dw_conv_params_t *p, const int32_t *multipli
         const size_t row = (size_t)in_d->w * c_n;
         int8_t *out = output + (((size_t)b * out_d->h + oy) * out_d->w + ox) * c_n;
         for (c = 0; c + 4 <= c_n; c += 4) {
+          /* The bias starts the sums: one test of the pointer per four channels. */
           int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+          if (bias) {
+            a0 = bias[c];
+            a1 = bias[c + 1];
+            a2 = bias[c + 2];
+            a3 = bias[c + 3];
+          }
           for (ky = ky0; ky < ky1; ++ky) {
             const int8_t *x = x_row + (size_t)(ky - ky0) * row + c;
             const int8_t *w = filter + ((size_t)ky * kw + kx0) * c_n + c;
@@ -65,10 +72,10 @@ static void mlf_dw_packed(const mlf_dw_conv_params_t *p, const int32_t *multipli
               a3 = mlf_smlatt(x13, w13, a3);
             }
           }
-          out[c] = mlf_out_finish(a0, bias ? bias[c] : 0, multiplier[c], shift[c], o);
-          out[c + 1] = mlf_out_finish(a1, bias ? bias[c + 1] : 0, multiplier[c + 1], shift[c + 1], o);
-          out[c + 2] = mlf_out_finish(a2, bias ? bias[c + 2] : 0, multiplier[c + 2], shift[c + 2], o);
-          out[c + 3] = mlf_out_finish(a3, bias ? bias[c + 3] : 0, multiplier[c + 3], shift[c + 3], o);
+          out[c] = mlf_out_finish(a0, 0, multiplier[c], shift[c], o);
+          out[c + 1] = mlf_out_finish(a1, 0, multiplier[c + 1], shift[c + 1], o);
+          out[c + 2] = mlf_out_finish(a2, 0, multiplier[c + 2], shift[c + 2], o);
+          out[c + 3] = mlf_out_finish(a3, 0, multiplier[c + 3], shift[c + 3], o);
         }
         for (; c < c_n; ++c) {
           int32_t acc = 0;
@@ -142,7 +149,7 @@ int32_t mlf_depthwise_conv2d_s8(const mlf_dw_conv_params_t *p, const int32_t *mu
   const int32_t mult = p->depth_multiplier;
   const int32_t c_in = in_d->c;
   const int32_t c_out = out_d->c;
-  const mlf_out_stage_t o = {p->output_offset, p->act_min, p->act_max, p->rounding};
+  const mlf_out_stage_t o = MLF_OUT_STAGE(p);
   int32_t b, oy, ox, ic, m, ky, kx;
 #if MLF_PACKED_MAC
   if (mult == 1 && p->dilation_h == 1 && p->dilation_w == 1) {

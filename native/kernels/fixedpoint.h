@@ -44,6 +44,14 @@ static inline int32_t mlf_clamp32(int32_t x, int32_t lo, int32_t hi) {
   return x < lo ? lo : (x > hi ? hi : x);
 }
 
+/* x saturated to int8: SSAT on Armv7-M and later (one instruction), a clamp elsewhere. */
+#if defined(__ARM_FEATURE_SAT)
+#include <arm_acle.h>
+static inline int32_t mlf_sat8(int32_t x) { return __ssat(x, 8); }
+#else
+static inline int32_t mlf_sat8(int32_t x) { return mlf_clamp32(x, -128, 127); }
+#endif
+
 /* Leading zeros of a 32-bit word; 32 for 0 (TFLite's CountLeadingZeros). */
 static inline int mlf_clz32(uint32_t x) {
   int n = 0;
@@ -137,7 +145,11 @@ static inline int32_t mlf_requantize(int32_t x, int32_t multiplier, int32_t shif
  */
 typedef struct {
   int32_t output_offset, act_min, act_max, rounding;
+  /* act_min, act_max = -128, 127 (no activation, or ReLU onto a zero point of -128): a saturation does the clamp. */
+  int32_t full_range;
 } mlf_out_stage_t;
+
+#define MLF_OUT_STAGE(p) {(p)->output_offset, (p)->act_min, (p)->act_max, (p)->rounding, (p)->act_min == -128 && (p)->act_max == 127}
 
 /*
  * mlf_mbqm_double for a multiplier from QuantizeMultiplier (>= 0), as every
@@ -150,7 +162,8 @@ static inline int32_t mlf_mbqm_double_nonneg(int32_t x, int32_t multiplier, int3
   const int32_t y = (int32_t)(((int64_t)mlf_wrap_shl(x, left) * multiplier + ((int64_t)1 << 30)) >> 31);
   const int32_t mask = (int32_t)((1u << right) - 1u);
   const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)y >> 31);
-  return (y >> right) + ((y & mask) > threshold ? 1 : 0);
+  /* remainder > threshold as the sign bit of threshold - remainder (both in [0, 2^31)): no compare. */
+  return (y >> right) + (int32_t)((uint32_t)(threshold - (y & mask)) >> 31);
 }
 
 static inline int8_t mlf_out_finish(int32_t acc, int32_t bias, int32_t multiplier, int32_t shift, mlf_out_stage_t o) {
@@ -159,7 +172,8 @@ static inline int8_t mlf_out_finish(int32_t acc, int32_t bias, int32_t multiplie
 #else
   acc = mlf_requantize(mlf_wrap_add(acc, bias), multiplier, shift, o.rounding);
 #endif
-  return (int8_t)mlf_clamp32(mlf_wrap_add(acc, o.output_offset), o.act_min, o.act_max);
+  acc = mlf_wrap_add(acc, o.output_offset);
+  return (int8_t)(o.full_range ? mlf_sat8(acc) : mlf_clamp32(acc, o.act_min, o.act_max));
 }
 
 /* --- gemmlowp fixed-point transcendental functions (int32 raw values) --- */

@@ -29,7 +29,7 @@ int32_t mlf_fully_connected_s8(const mlf_fc_params_t *p, const int32_t *multipli
                                const int8_t *filter, const int32_t *bias, int8_t *output, int16_t *scratch) {
   const int32_t in_off = p->input_offset;
   const int32_t f_off = p->filter_offset;
-  const mlf_out_stage_t stage = {p->output_offset, p->act_min, p->act_max, p->rounding};
+  const mlf_out_stage_t stage = MLF_OUT_STAGE(p);
   int32_t b, o, d;
 #if MLF_PACKED_MAC
   if (scratch && f_off == 0) {

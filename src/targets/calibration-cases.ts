@@ -67,7 +67,8 @@ const conv = (h: number, w: number, cin: number, cout: number, kh: number, kw: n
   const x = b.act('x', [1, h, w, cin]);
   const wt = b.weights([cout, kh, kw, cin], cout, 0);
   const bias = b.bias(cout);
-  const y = b.act('y', [1, windowOut(h, kh, s, padding), windowOut(w, kw, s, padding), cout], 0.1, 2);
+  // Quantized as MLForge quantizes a ReLU output (zero point -128): the clamp is the whole int8 range, as in real models.
+  const y = b.act('y', [1, windowOut(h, kh, s, padding), windowOut(w, kw, s, padding), cout], 0.1, -128);
   const name = `conv2d ${h}x${w}x${cin}->${cout} k${kh}x${kw} s${s} ${padding}`;
   return { name, model: b.model(name, [x, wt, bias], y, { kind: 'conv2d', strideH: s, strideW: s, dilationH: 1, dilationW: 1, padding, activation: 'relu' }) };
 };
@@ -76,7 +77,7 @@ const dw = (h: number, w: number, c: number, kh: number, kw: number, s: number, 
   const x = b.act('x', [1, h, w, c]);
   const wt = b.weights([1, kh, kw, c * mult], c * mult, 3);
   const bias = b.bias(c * mult);
-  const y = b.act('y', [1, windowOut(h, kh, s, padding), windowOut(w, kw, s, padding), c * mult], 0.1, 2);
+  const y = b.act('y', [1, windowOut(h, kh, s, padding), windowOut(w, kw, s, padding), c * mult], 6 / 255, -128);
   const name = `depthwise_conv2d ${h}x${w}x${c} k${kh}x${kw} s${s} ${padding} m${mult}`;
   return { name, model: b.model(name, [x, wt, bias], y, { kind: 'depthwise_conv2d', strideH: s, strideW: s, dilationH: 1, dilationW: 1, depthMultiplier: mult, padding, activation: 'relu6' }) };
 };

@@ -83,6 +83,13 @@ static void fill_requant(int n, int32_t rounding) {
     bias[i] = rint32(-100000, 100000);
   }
 }
+/* Half the cases clamp to the whole int8 range (no activation; ReLU onto a zero point of -128), the rest to a random range. */
+static void act_range(int32_t *lo, int32_t *hi) {
+  const int full = rint32(0, 1);
+  *lo = full ? -128 : rint32(-128, 0);
+  *hi = full ? 127 : rint32(0, 127);
+}
+
 static int differ(const int8_t *a, const int8_t *b, int n) { return memcmp(a, b, (size_t)n) != 0; }
 static int out_size(const mlf_dims4_t *d) { return d->n * d->h * d->w * d->c; }
 
@@ -100,7 +107,7 @@ static int conv_case(void) {
   if (out.h < 1) out.h = 1;
   if (out.w < 1) out.w = 1;
   p.input_offset = rint32(-127, 128); p.output_offset = rint32(-128, 127);
-  p.act_min = rint32(-128, 0); p.act_max = rint32(0, 127); p.rounding = rint32(0, 1);
+  act_range(&p.act_min, &p.act_max); p.rounding = rint32(0, 1);
   fill8(in_a, out_size(&in), -128, 127);
   fill8(filt, out_size(&f), -127, 127);
   fill_requant(out.c, p.rounding);
@@ -116,7 +123,7 @@ static int fc_case(void) {
   int32_t batches = rint32(1, 3), depth = rint32(1, 80), outs = rint32(1, 16);
   int mism;
   p.input_offset = rint32(-127, 128); p.filter_offset = 0; p.output_offset = rint32(-128, 127);
-  p.act_min = rint32(-128, 0); p.act_max = rint32(0, 127); p.rounding = rint32(0, 1); p.per_channel = rint32(0, 1);
+  act_range(&p.act_min, &p.act_max); p.rounding = rint32(0, 1); p.per_channel = rint32(0, 1);
   fill8(in_a, batches * depth, -128, 127);
   fill8(filt, outs * depth, -127, 127);
   fill_requant(outs, p.rounding);
@@ -142,7 +149,7 @@ static int dw_case(void) {
   if (out.h < 1) out.h = 1;
   if (out.w < 1) out.w = 1;
   p.input_offset = rint32(-127, 128); p.output_offset = rint32(-128, 127);
-  p.act_min = rint32(-128, 0); p.act_max = rint32(0, 127); p.rounding = rint32(0, 1);
+  act_range(&p.act_min, &p.act_max); p.rounding = rint32(0, 1);
   fill8(in_a, out_size(&in), -128, 127);
   fill8(filt, 9 * in.c, -127, 127);
   fill_requant(out.c, p.rounding);
