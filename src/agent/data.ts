@@ -128,11 +128,15 @@ function prepareFolder(spec: ResolvedSpec): ForgeData {
     splits = { ...splits, train: subset(splits.train, normalIdx, splits.train.name) };
   }
   const blocks = spec.features ?? defaultFeatureBlocks(rawShape);
+  const a = spec.augment;
+  const augment = kind === 'audio' && a.copies > 0
+    ? { a: { copies: a.copies, warp: a.warp, shift: Math.round((a.shiftMs / 1000) * rawShape.sampleRate) }, seed: spec.seed + 1 }
+    : undefined;
   const configs = featureConfigs(blocks, rawShape, spec.features ? 'features' : 'default features');
   const views = new Map<number, FeatureView>();
   const view = (i: number): FeatureView => {
     let v = views.get(i);
-    if (!v) views.set(i, (v = featureView(blocks[i] as FeatureInput, configs[i]!, splits)));
+    if (!v) views.set(i, (v = featureView(blocks[i] as FeatureInput, configs[i]!, splits, augment)));
     return v;
   };
   const first = view(0);

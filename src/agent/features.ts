@@ -7,6 +7,7 @@
 import { MlforgeError } from '../errors.js';
 import { featureCost, featureExtractor, featureShape, parseFeatureConfig, type DspCost, type FeatureConfig, type FeatureInput } from '../dsp/index.js';
 import { computeNormalization, normalizeInPlace, sampleSize, type Dataset, type Normalization } from '../data/dataset.js';
+import { forEachAudioCopy, type AudioAugment } from '../data/augment.js';
 
 export interface RawShape {
   readonly kind: 'audio' | 'motion';
@@ -83,15 +84,28 @@ export function describeFeatures(c: FeatureConfig): string {
   return `${bins}, ${ms(c.frameLength)}/${ms(c.frameStride)} ms${c.kind === 'mfcc' && c.cmn ? ', CMN' : ''} → ${featureShape(c).slice(0, 2).join('×')}`;
 }
 
-/** Features of every sample of a split of raw windows. */
-function extract(c: FeatureConfig, d: Dataset): Dataset {
+/**
+ * Features of every sample of a split of raw windows, then (audio training
+ * data) of each sample's perturbed copies, which keep its label and group.
+ */
+function extract(c: FeatureConfig, d: Dataset, augment?: { readonly a: AudioAugment; readonly seed: number }): Dataset {
   const f = featureExtractor(c);
   const shape = featureShape(c);
   const per = shape.reduce((a, b) => a * b, 1);
   const raw = sampleSize(d);
-  const x = new Float32Array(d.y.length * per);
-  for (let i = 0; i < d.y.length; i++) x.set(f(d.x.subarray(i * raw, (i + 1) * raw)), i * per);
-  return { ...d, shape, x };
+  const n = d.y.length;
+  const copies = augment && c.kind !== 'motion' ? augment.a.copies : 0;
+  const x = new Float32Array(n * (1 + copies) * per);
+  for (let i = 0; i < n; i++) x.set(f(d.x.subarray(i * raw, (i + 1) * raw)), i * per);
+  if (copies === 0) return { ...d, shape, x };
+  let at = n * per;
+  forEachAudioCopy(d.x, raw, augment!.a, augment!.seed, (clip) => { x.set(f(clip), at); at += per; });
+  const repeat = (v: Int32Array): Int32Array => {
+    const r = new Int32Array(n * (1 + copies));
+    for (let k = 0; k <= copies; k++) r.set(v, k * n);
+    return r;
+  };
+  return { ...d, shape, x, y: repeat(d.y), ...(d.groups ? { groups: repeat(d.groups) } : {}) };
 }
 
 /**
@@ -99,8 +113,8 @@ function extract(c: FeatureConfig, d: Dataset): Dataset {
  * training statistics per feature value (MFCC coefficients differ in scale by
  * orders of magnitude; one mean/std per value keeps every one in play).
  */
-export function featureView(block: FeatureInput, c: FeatureConfig, raw: { train: Dataset; val: Dataset; test: Dataset }): FeatureView {
-  const train = extract(c, raw.train);
+export function featureView(block: FeatureInput, c: FeatureConfig, raw: { train: Dataset; val: Dataset; test: Dataset }, augment?: { readonly a: AudioAugment; readonly seed: number }): FeatureView {
+  const train = extract(c, raw.train, augment);
   const val = extract(c, raw.val);
   const test = extract(c, raw.test);
   const norm = computeNormalization(train, true);

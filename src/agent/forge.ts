@@ -415,6 +415,9 @@ async function runForge(o: ForgeOptions, spec: ResolvedSpec, data: ForgeData, st
       `Chosen by int8 validation accuracy among finalists within every constraint; test split (${data.test.y.length} samples) scored once, at the end.`,
       `Quantization: ${chosen.comp.method.toUpperCase()} (PTQ val ${pct(chosen.comp.ptqValAccuracy)}${chosen.comp.qatValAccuracy !== undefined ? `, QAT val ${pct(chosen.comp.qatValAccuracy)}` : ''}).`,
       `Params ${counts.paramsFolded} (folded), ${counts.macs} MACs per inference.`,
+      ...(fv && fv.config.kind !== 'motion' && spec.augment.copies > 0
+        ? [`Training audio augmented: ${spec.augment.copies} copies of each clip at ×${(1 / (1 + spec.augment.warp)).toFixed(2)}–${(1 + spec.augment.warp).toFixed(2)} speed, shifted up to ±${spec.augment.shiftMs} ms (spec augment:).`]
+        : []),
       ...o.cost.assumptions,
     ],
   });

@@ -109,6 +109,12 @@ search:
 #   - { kind: mfcc, sampleRate: 16000, inputLength: 16000, frameLength: 640, frameStride: 320, numCoeffs: 10 }
 #   - { kind: logmel, sampleRate: 16000, inputLength: 16000, frameLength: 512, frameStride: 256, melBins: 32 }
 
+# WAV folders only: training-data augmentation before the feature block.
+# Each training clip gets this many perturbed copies, each played
+# 1/(1+warp) to 1+warp times as fast (pitch, formants and tempo: new voices)
+# and shifted by up to shiftMs. copies: 0 turns it off.
+# augment: { copies: 2, warp: 0.1, shiftMs: 100 }
+
 # Random seed for the data split, weight initialisation and the search. Default 0.
 seed: 0
 

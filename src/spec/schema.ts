@@ -129,6 +129,15 @@ export const SearchInput = z.strictObject({
   planner: Planner.optional().describe('builtin (hardware-aware search, default) or llm (a language model proposes)'),
 });
 
+export const AugmentInput = z.strictObject({
+  copies: z.number({ error: expected('a whole number 0–8') }).int().min(0).max(8).optional()
+    .describe('audio: perturbed copies of each training clip, made before the feature block (0 = none); default 2'),
+  warp: z.number({ error: expected('a number 0–0.3') }).min(0).max(0.3).optional()
+    .describe('audio: speed perturbation, a factor drawn log-uniformly from [1/(1+warp), 1+warp] (pitch, formants and tempo); default 0.1'),
+  shiftMs: z.number({ error: expected('a duration in ms ≥ 0') }).min(0).optional()
+    .describe('audio: time shift drawn uniformly from ±shiftMs; default 100'),
+});
+
 /** The spec file as written. Everything is optional here; resolveSpec says what is required. */
 export const SpecInput = z.strictObject({
   $schema: z.string().optional().describe('JSON Schema of this file, for editors'),
@@ -144,6 +153,7 @@ export const SpecInput = z.strictObject({
   search: SearchInput.optional(),
   features: z.union([FeatureFields, z.array(FeatureFields).min(1)], { error: expected('a feature block (kind: mfcc, logmel, spectrogram or motion, …) or a list of them') }).optional()
     .describe('WAV and time-series folders: the on-device feature block, or a list of blocks the search chooses from; default: a few standard choices'),
+  augment: AugmentInput.optional().describe('WAV folders: training-data augmentation before the feature block'),
   seed: z.number({ error: expected('a whole number ≥ 0') }).int().min(0).optional().describe('random seed (default 0)'),
   out: z.string().min(1).optional().describe('output folder, relative to the spec file; default: out/<name>'),
 }).meta({ title: 'MLForge forge spec', description: 'Task, dataset, board, constraints, objectives and budget for `mlforge forge`.' });
@@ -195,6 +205,8 @@ export const ResolvedSpecSchema = z.object({
   search: z.object({ families: z.array(Family), planner: Planner }),
   /** Feature blocks as written (checked against the data when it is loaded); null: the defaults for the data. */
   features: z.array(z.record(z.string(), z.unknown())).nullable(),
+  /** Audio training augmentation (WAV folders only). */
+  augment: z.object({ copies: z.number().int(), warp: z.number(), shiftMs: z.number() }),
   seed: z.number().int(),
   /** Absolute output folder. */
   out: z.string(),
