@@ -41,6 +41,22 @@ static void radix2_first(float *buf, int32_t m) {
   }
 }
 
+/*
+ * The second stage of a fused pair, shared by both passes: (a, c) from A ± U
+ * and (b, d) from B ± (−i)·V.
+ */
+static inline void radix4_store(float *pa, float *pb, float *pc, float *pd, float ar, float ai, float br, float bi,
+                                float ur, float ui, float vr, float vi) {
+  pa[0] = ar + ur;
+  pa[1] = ai + ui;
+  pc[0] = ar - ur;
+  pc[1] = ai - ui;
+  pb[0] = br + vi;
+  pb[1] = bi - vr;
+  pd[0] = br - vi;
+  pd[1] = bi + vr;
+}
+
 /* Stages of span 1 and 2: twiddles 1 and −i. */
 static void radix4_first(float *buf, int32_t m) {
   int32_t i;
@@ -48,14 +64,7 @@ static void radix4_first(float *buf, int32_t m) {
     float *p = buf + 2 * i;
     const float ar = p[0] + p[2], ai = p[1] + p[3], br = p[0] - p[2], bi = p[1] - p[3];
     const float cr = p[4] + p[6], ci = p[5] + p[7], dr = p[4] - p[6], di = p[5] - p[7];
-    p[0] = ar + cr;
-    p[1] = ai + ci;
-    p[4] = ar - cr;
-    p[5] = ai - ci;
-    p[2] = br + di;
-    p[3] = bi - dr;
-    p[6] = br - di;
-    p[7] = bi + dr;
+    radix4_store(p, p + 2, p + 4, p + 6, ar, ai, br, bi, cr, ci, dr, di);
   }
 }
 
@@ -79,14 +88,7 @@ static void radix4_pass(const float *cs, const float *sn, int32_t n, int32_t m, 
       const float cr = xcr + t2r, ci = xci + t2i, dr = xcr - t2r, di = xci - t2i;
       const float ur = w2r * cr - w2i * ci, ui = w2r * ci + w2i * cr;
       const float vr = w2r * dr - w2i * di, vi = w2r * di + w2i * dr;
-      pa[0] = ar + ur;
-      pa[1] = ai + ui;
-      pc[0] = ar - ur;
-      pc[1] = ai - ui;
-      pb[0] = br + vi;
-      pb[1] = bi - vr;
-      pd[0] = br - vi;
-      pd[1] = bi + vr;
+      radix4_store(pa, pb, pc, pd, ar, ai, br, bi, ur, ui, vr, vi);
     }
   }
 }

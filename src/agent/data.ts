@@ -129,9 +129,8 @@ function prepareFolder(spec: ResolvedSpec): ForgeData {
   }
   const blocks = spec.features ?? defaultFeatureBlocks(rawShape);
   const a = spec.augment;
-  const augment = kind === 'audio' && a.copies > 0
-    ? { a: { copies: a.copies, warp: a.warp, shift: Math.round((a.shiftMs / 1000) * rawShape.sampleRate) }, seed: spec.seed + 1 }
-    : undefined;
+  // featureView applies it to audio blocks only.
+  const augment = a.copies > 0 ? { copies: a.copies, warp: a.warp, shift: Math.round((a.shiftMs / 1000) * rawShape.sampleRate), seed: spec.seed + 1 } : undefined;
   const configs = featureConfigs(blocks, rawShape, spec.features ? 'features' : 'default features');
   const views = new Map<number, FeatureView>();
   const view = (i: number): FeatureView => {

@@ -88,18 +88,18 @@ export function describeFeatures(c: FeatureConfig): string {
  * Features of every sample of a split of raw windows, then (audio training
  * data) of each sample's perturbed copies, which keep its label and group.
  */
-function extract(c: FeatureConfig, d: Dataset, augment?: { readonly a: AudioAugment; readonly seed: number }): Dataset {
+function extract(c: FeatureConfig, d: Dataset, augment?: AudioAugment): Dataset {
   const f = featureExtractor(c);
   const shape = featureShape(c);
   const per = shape.reduce((a, b) => a * b, 1);
   const raw = sampleSize(d);
   const n = d.y.length;
-  const copies = augment && c.kind !== 'motion' ? augment.a.copies : 0;
+  const copies = augment && c.kind !== 'motion' ? augment.copies : 0;
   const x = new Float32Array(n * (1 + copies) * per);
   for (let i = 0; i < n; i++) x.set(f(d.x.subarray(i * raw, (i + 1) * raw)), i * per);
   if (copies === 0) return { ...d, shape, x };
   let at = n * per;
-  forEachAudioCopy(d.x, raw, augment!.a, augment!.seed, (clip) => { x.set(f(clip), at); at += per; });
+  forEachAudioCopy(d.x, raw, augment!, (clip) => { x.set(f(clip), at); at += per; });
   const repeat = (v: Int32Array): Int32Array => {
     const r = new Int32Array(n * (1 + copies));
     for (let k = 0; k <= copies; k++) r.set(v, k * n);
@@ -113,7 +113,7 @@ function extract(c: FeatureConfig, d: Dataset, augment?: { readonly a: AudioAugm
  * training statistics per feature value (MFCC coefficients differ in scale by
  * orders of magnitude; one mean/std per value keeps every one in play).
  */
-export function featureView(block: FeatureInput, c: FeatureConfig, raw: { train: Dataset; val: Dataset; test: Dataset }, augment?: { readonly a: AudioAugment; readonly seed: number }): FeatureView {
+export function featureView(block: FeatureInput, c: FeatureConfig, raw: { train: Dataset; val: Dataset; test: Dataset }, augment?: AudioAugment): FeatureView {
   const train = extract(c, raw.train, augment);
   const val = extract(c, raw.val);
   const test = extract(c, raw.test);

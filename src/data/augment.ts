@@ -15,6 +15,8 @@ export interface AudioAugment {
   readonly warp: number;
   /** Time shift drawn uniformly from ±shift samples. */
   readonly shift: number;
+  /** Seed of the draws: the same copies for every feature block. */
+  readonly seed: number;
 }
 
 /**
@@ -42,11 +44,11 @@ export function perturbClip(x: Float32Array, speed: number, shift: number, out =
 /**
  * Calls `use(copy, clipIndex)` for every perturbed copy of every clip of
  * `x` (clips of `length` samples), copies in order after each other; the
- * draws depend only on `seed`, so every feature block sees the same copies.
+ * draws depend only on `a.seed`.
  */
-export function forEachAudioCopy(x: Float32Array, length: number, a: AudioAugment, seed: number, use: (copy: Float32Array, clip: number) => void): void {
+export function forEachAudioCopy(x: Float32Array, length: number, a: AudioAugment, use: (copy: Float32Array, clip: number) => void): void {
   const clips = x.length / length;
-  const rng = new Rng(seed);
+  const rng = new Rng(a.seed);
   const buf = new Float32Array(length);
   const lnMax = Math.log(1 + a.warp);
   for (let c = 0; c < a.copies; c++) {

@@ -47,13 +47,19 @@ function radix2First(buf: Float64Array, m: number): void {
   }
 }
 
+/** The second stage of a fused pair, shared by both passes: (a, c) from A ± U and (b, d) from B ± (−i)·V. */
+function radix4Store(buf: Float64Array, pa: number, pb: number, pc: number, pd: number, ar: number, ai: number, br: number, bi: number,
+  ur: number, ui: number, vr: number, vi: number): void {
+  buf[pa] = ar + ur; buf[pa + 1] = ai + ui; buf[pc] = ar - ur; buf[pc + 1] = ai - ui;
+  buf[pb] = br + vi; buf[pb + 1] = bi - vr; buf[pd] = br - vi; buf[pd + 1] = bi + vr;
+}
+
 /** Stages of span 1 and 2: twiddles 1 and −i. */
 function radix4First(buf: Float64Array, m: number): void {
   for (let p = 0; p < 2 * m; p += 8) {
     const ar = buf[p]! + buf[p + 2]!, ai = buf[p + 1]! + buf[p + 3]!, br = buf[p]! - buf[p + 2]!, bi = buf[p + 1]! - buf[p + 3]!;
     const cr = buf[p + 4]! + buf[p + 6]!, ci = buf[p + 5]! + buf[p + 7]!, dr = buf[p + 4]! - buf[p + 6]!, di = buf[p + 5]! - buf[p + 7]!;
-    buf[p] = ar + cr; buf[p + 1] = ai + ci; buf[p + 4] = ar - cr; buf[p + 5] = ai - ci;
-    buf[p + 2] = br + di; buf[p + 3] = bi - dr; buf[p + 6] = br - di; buf[p + 7] = bi + dr;
+    radix4Store(buf, p, p + 2, p + 4, p + 6, ar, ai, br, bi, cr, ci, dr, di);
   }
 }
 
@@ -76,8 +82,7 @@ function radix4Pass(twiddle: Float64Array, n: number, m: number, h: number, buf:
       const cr = xcr + t2r, ci = xci + t2i, dr = xcr - t2r, di = xci - t2i;
       const ur = w2r * cr - w2i * ci, ui = w2r * ci + w2i * cr;
       const vr = w2r * dr - w2i * di, vi = w2r * di + w2i * dr;
-      buf[pa] = ar + ur; buf[pa + 1] = ai + ui; buf[pc] = ar - ur; buf[pc + 1] = ai - ui;
-      buf[pb] = br + vi; buf[pb + 1] = bi - vr; buf[pd] = br - vi; buf[pd + 1] = bi + vr;
+      radix4Store(buf, pa, pb, pc, pd, ar, ai, br, bi, ur, ui, vr, vi);
     }
   }
 }

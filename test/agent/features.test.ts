@@ -33,7 +33,7 @@ describe('audio augmentation in a feature view', () => {
 
   it('adds copies of the training clips only, with their labels and groups', () => {
     const plain = featureView(block, config!, splits);
-    const aug = featureView(block, config!, splits, { a: { copies: 2, warp: 0.1, shift: 800 }, seed: 1 });
+    const aug = featureView(block, config!, splits, { copies: 2, warp: 0.1, shift: 800, seed: 1 });
     const per = plain.shape.reduce((a, b) => a * b, 1);
     expect(aug.train.y.length).toBe(12);
     expect([...aug.train.y]).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
@@ -44,6 +44,6 @@ describe('audio augmentation in a feature view', () => {
     const row = (d: Dataset, i: number) => [...d.x.subarray(i * per, (i + 1) * per)];
     expect(row(aug.train, 4)).not.toEqual(row(aug.train, 0));
     // The same seed gives the same view.
-    expect(featureView(block, config!, splits, { a: { copies: 2, warp: 0.1, shift: 800 }, seed: 1 }).train.x).toEqual(aug.train.x);
+    expect(featureView(block, config!, splits, { copies: 2, warp: 0.1, shift: 800, seed: 1 }).train.x).toEqual(aug.train.x);
   });
 });

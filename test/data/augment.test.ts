@@ -51,7 +51,7 @@ describe('forEachAudioCopy', () => {
     const x = Float32Array.from({ length: clips * len }, (_, i) => Math.sin(i / 7) * (1 + Math.floor(i / len)));
     const run = (seed: number) => {
       const seen: { clip: number; sum: number }[] = [];
-      forEachAudioCopy(x, len, { copies: 3, warp: 0.1, shift: 40 }, seed, (c, clip) => seen.push({ clip, sum: c.reduce((a, v) => a + Math.abs(v), 0) }));
+      forEachAudioCopy(x, len, { copies: 3, warp: 0.1, shift: 40, seed }, (c, clip) => seen.push({ clip, sum: c.reduce((a, v) => a + Math.abs(v), 0) }));
       return seen;
     };
     const a = run(1);
@@ -69,7 +69,7 @@ describe('forEachAudioCopy', () => {
 
   it('with 0 copies visits nothing', () => {
     let calls = 0;
-    forEachAudioCopy(new Float32Array(100), 50, { copies: 0, warp: 0.1, shift: 5 }, 1, () => calls++);
+    forEachAudioCopy(new Float32Array(100), 50, { copies: 0, warp: 0.1, shift: 5, seed: 1 }, () => calls++);
     expect(calls).toBe(0);
   });
 });
