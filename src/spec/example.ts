@@ -113,7 +113,7 @@ search:
 # Each training clip gets this many perturbed copies, each played
 # 1/(1+warp) to 1+warp times as fast (pitch, formants and tempo: new voices)
 # and shifted by up to shiftMs. copies: 0 turns it off.
-# augment: { copies: 2, warp: 0.1, shiftMs: 100 }
+# augment: { copies: 8, warp: 0.1, shiftMs: 100 }
 
 # Random seed for the data split, weight initialisation and the search. Default 0.
 seed: 0

@@ -337,7 +337,7 @@ export function resolveSpec(raw: unknown, o: ResolveOptions = {}): ResolvedSpec 
     budget,
     search: { families: [...(p.search?.families ?? FAMILIES)].filter((f, i, a) => a.indexOf(f) === i), planner: p.search?.planner ?? 'builtin' },
     features: featureBlocks(p.features, dataset, where),
-    augment: { copies: p.augment?.copies ?? 2, warp: p.augment?.warp ?? 0.1, shiftMs: p.augment?.shiftMs ?? 100 },
+    augment: { copies: p.augment?.copies ?? 8, warp: p.augment?.warp ?? 0.1, shiftMs: p.augment?.shiftMs ?? 100 },
     seed,
     out,
     overrides: (['dataset', 'board', 'budget', 'out', 'seed'] as const).filter((k) => overrides.includes(k)),

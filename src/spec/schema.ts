@@ -131,7 +131,7 @@ export const SearchInput = z.strictObject({
 
 export const AugmentInput = z.strictObject({
   copies: z.number({ error: expected('a whole number 0–8') }).int().min(0).max(8).optional()
-    .describe('audio: perturbed copies of each training clip, made before the feature block (0 = none); default 2'),
+    .describe('audio: perturbed copies of each training clip, made before the feature block (0 = none); default 8'),
   warp: z.number({ error: expected('a number 0–0.3') }).min(0).max(0.3).optional()
     .describe('audio: speed perturbation, a factor drawn log-uniformly from [1/(1+warp), 1+warp] (pitch, formants and tempo); default 0.1'),
   shiftMs: z.number({ error: expected('a duration in ms ≥ 0') }).min(0).optional()

@@ -71,7 +71,7 @@ describe('mlforge forge on sensor folders', () => {
     const summary = JSON.parse(readFileSync(join(out, s.runId, 'summary.json'), 'utf8')) as { chosen: Chosen; dataset: { test: number; classes: number }; notes: string[] };
     expect(summary.dataset.classes).toBe(12);
     // Training clips get perturbed copies by default, and the summary says so.
-    expect(summary.notes).toContainEqual(expect.stringMatching(/^Training audio augmented: 2 copies of each clip at ×0\.91–1\.10 speed, shifted up to ±100 ms/));
+    expect(summary.notes).toContainEqual(expect.stringMatching(/^Training audio augmented: 8 copies of each clip at ×0\.91–1\.10 speed, shifted up to ±100 ms/));
     console.log(`KWS forge on the tiny set: int8 ${(100 * s.accuracyInt8).toFixed(1)} % on the held-out voice (${summary.dataset.test} clips)`);
     expect(['mfcc', 'logmel']).toContain(summary.chosen.features?.config.kind);
     expect(summary.chosen.latencyMs).toBeGreaterThan(summary.chosen.features!.latencyMs);
