@@ -17,7 +17,7 @@ import { findBoard, type Board } from '../targets/index.js';
 import { parseFeatureConfig } from '../dsp/index.js';
 import { closeNames, editDistance } from '../util/names.js';
 import {
-  FAMILIES, SpecInput, show, type Maximize, type Minimize, type ParsedSpec, type ResolvedSpec, type SpecOverride, type Task,
+  AUGMENT_DEFAULTS, FAMILIES, SpecInput, show, type Maximize, type Minimize, type ParsedSpec, type ResolvedSpec, type SpecOverride, type Task,
 } from './schema.js';
 import { formatBytes, parseDuration } from './units.js';
 
@@ -337,7 +337,7 @@ export function resolveSpec(raw: unknown, o: ResolveOptions = {}): ResolvedSpec 
     budget,
     search: { families: [...(p.search?.families ?? FAMILIES)].filter((f, i, a) => a.indexOf(f) === i), planner: p.search?.planner ?? 'builtin' },
     features: featureBlocks(p.features, dataset, where),
-    augment: { copies: p.augment?.copies ?? 8, warp: p.augment?.warp ?? 0.1, shiftMs: p.augment?.shiftMs ?? 100 },
+    augment: { copies: p.augment?.copies ?? AUGMENT_DEFAULTS.copies, warp: p.augment?.warp ?? AUGMENT_DEFAULTS.warp, shiftMs: p.augment?.shiftMs ?? AUGMENT_DEFAULTS.shiftMs },
     seed,
     out,
     overrides: (['dataset', 'board', 'budget', 'out', 'seed'] as const).filter((k) => overrides.includes(k)),

@@ -129,13 +129,16 @@ export const SearchInput = z.strictObject({
   planner: Planner.optional().describe('builtin (hardware-aware search, default) or llm (a language model proposes)'),
 });
 
+/** What an omitted `augment` field means (the schema's descriptions and resolveSpec both read it). */
+export const AUGMENT_DEFAULTS = { copies: 8, warp: 0.1, shiftMs: 100 } as const;
+
 export const AugmentInput = z.strictObject({
   copies: z.number({ error: expected('a whole number 0–8') }).int().min(0).max(8).optional()
-    .describe('audio: perturbed copies of each training clip, made before the feature block (0 = none); default 8'),
+    .describe(`audio: perturbed copies of each training clip, made before the feature block (0 = none); default ${AUGMENT_DEFAULTS.copies}`),
   warp: z.number({ error: expected('a number 0–0.3') }).min(0).max(0.3).optional()
-    .describe('audio: speed perturbation, a factor drawn log-uniformly from [1/(1+warp), 1+warp] (pitch, formants and tempo); default 0.1'),
+    .describe(`audio: speed perturbation, a factor drawn log-uniformly from [1/(1+warp), 1+warp] (pitch, formants and tempo); default ${AUGMENT_DEFAULTS.warp}`),
   shiftMs: z.number({ error: expected('a duration in ms ≥ 0') }).min(0).optional()
-    .describe('audio: time shift drawn uniformly from ±shiftMs; default 100'),
+    .describe(`audio: time shift drawn uniformly from ±shiftMs; default ${AUGMENT_DEFAULTS.shiftMs}`),
 });
 
 /** The spec file as written. Everything is optional here; resolveSpec says what is required. */
