@@ -7,6 +7,8 @@
 # (without libopenblas0 Debian's torch falls back to netlib's reference BLAS,
 # measured 20x slower on ae-fc, which would flatter MLForge).
 set -euo pipefail
+# Progress goes to stderr: `npm run bench` prints its JSON document on stdout after this.
+exec >&2
 want=(g++ make python3 gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm chromium redis-server espeak-ng sox flatbuffers-compiler)
 [ "${1:-}" = --bench ] && want+=(python3-torch libopenblas0-openmp)
 missing=()

@@ -17,9 +17,9 @@ describe('mlforge train', () => {
     const j = lastJson<TrainJson>(r.stdout);
     console.log(`MNIST cnn-small: test accuracy ${(j.accuracy * 100).toFixed(2)}%, ${Math.round(j.trainSamplesPerSec)} samples/s (${j.kernels})`);
     expect(j.kernels).toBe('native');
-    // One digit of the 999-digit test split is 0.1 point; seeds 0–2 measured 98.50 (984/999), 98.40 and 98.70 %
-    // (session 3, after the direct-conv kernel changed the summation order). 98.0 catches a regression without
-    // flaking on one digit; the closing note reports the exact figure against the 98.5 % goal.
+    // One digit of the 999-digit test split is 0.1 point. With the CLI defaults, 80 seeds (split + init) gave
+    // 98.79 % on average, sd 0.33 points, 19 of 80 below 98.5 % (session 10). The floor of 98.0 catches a
+    // regression without flaking on seed noise; the closing note reports the exact figure against the 98.5 % goal.
     expect(j.accuracy).toBeGreaterThanOrEqual(0.98);
     expect(j).toMatchObject({ epochs: 5, outDir: join(out, 'mnist') });
     expect(j.params).toBeGreaterThan(0);
