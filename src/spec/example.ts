@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { MlforgeError } from '../errors.js';
-import { specJsonSchema } from './schema.js';
+import { AUGMENT_DEFAULTS, specJsonSchema } from './schema.js';
 
 export const DEFAULT_SPEC_FILE = 'mlforge.yaml';
 export const DEFAULT_SCHEMA_FILE = 'mlforge.schema.json';
@@ -113,7 +113,7 @@ search:
 # Each training clip gets this many perturbed copies, each played
 # 1/(1+warp) to 1+warp times as fast (pitch, formants and tempo: new voices)
 # and shifted by up to shiftMs. copies: 0 turns it off.
-# augment: { copies: 8, warp: 0.1, shiftMs: 100 }
+# augment: { copies: ${AUGMENT_DEFAULTS.copies}, warp: ${AUGMENT_DEFAULTS.warp}, shiftMs: ${AUGMENT_DEFAULTS.shiftMs} }
 
 # Random seed for the data split, weight initialisation and the search. Default 0.
 seed: 0

@@ -129,7 +129,7 @@ export const SearchInput = z.strictObject({
   planner: Planner.optional().describe('builtin (hardware-aware search, default) or llm (a language model proposes)'),
 });
 
-/** What an omitted `augment` field means (the schema's descriptions and resolveSpec both read it). */
+/** What an omitted `augment` field means (the schema's descriptions, the example spec and resolveSpec read it). */
 export const AUGMENT_DEFAULTS = { copies: 8, warp: 0.1, shiftMs: 100 } as const;
 
 export const AugmentInput = z.strictObject({
